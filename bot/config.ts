@@ -1,0 +1,78 @@
+import { z } from 'zod'
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+
+const boolFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes')
+
+const postgresUrl = z
+  .string()
+  .refine((v) => /^postgres(ql)?:\/\/.+/.test(v) && URL.canParse(v), {
+    message: 'must be a postgres:// or postgresql:// URL',
+  })
+
+const redisUrl = z
+  .string()
+  .refine((v) => /^rediss?:\/\/.+/.test(v) && URL.canParse(v), {
+    message: 'must be a redis:// or rediss:// URL',
+  })
+
+const httpUrl = z
+  .string()
+  .refine((v) => /^https?:\/\/[^/]+/.test(v) && URL.canParse(v), {
+    message: 'must be an http:// or https:// URL such as https://api.telegram.org',
+  })
+  .transform((v) => v.replace(/\/+$/, ''))
+
+const envSchema = z.object({
+  BOT_TOKEN: z
+    .string({ message: 'is required (get one from @BotFather)' })
+    .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, { message: 'does not look like a bot token (123456:ABC-...)' }),
+  DATABASE_URL: postgresUrl.optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  REDIS_URL: redisUrl.optional(),
+  TELEGRAM_API_ROOT: httpUrl.default('https://api.telegram.org'),
+  LOG_LEVEL: z.enum(logLevels, { message: `must be one of ${logLevels.join(', ')}` }).default('info'),
+  BATCH_MAX_ROWS: z.coerce.number().int().min(1).max(100_000).default(5000),
+  BATCH_MAX_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(25),
+  NO_ADMIN_WARNING: boolFlag.default(true),
+})
+
+export type Config = {
+  botToken: string
+  botId: number
+  databaseUrl: string | undefined
+  dataDir: string
+  redisUrl: string | undefined
+  apiRoot: string
+  logLevel: (typeof logLevels)[number]
+  batchMaxRows: number
+  batchMaxDelayMs: number
+  warnWithoutAdmin: boolean
+}
+
+export class ConfigError extends Error {}
+
+/** Parses the environment once; every problem becomes one line of the error message. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''))
+  const parsed = envSchema.safeParse(cleaned)
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'} ${issue.message}`)
+    throw new ConfigError(lines.join('\n'))
+  }
+  const e = parsed.data
+  return {
+    botToken: e.BOT_TOKEN,
+    botId: Number(e.BOT_TOKEN.split(':')[0]),
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.DATA_DIR,
+    redisUrl: e.REDIS_URL,
+    apiRoot: e.TELEGRAM_API_ROOT,
+    logLevel: e.LOG_LEVEL,
+    batchMaxRows: e.BATCH_MAX_ROWS,
+    batchMaxDelayMs: e.BATCH_MAX_DELAY_MS,
+    warnWithoutAdmin: e.NO_ADMIN_WARNING,
+  }
+}

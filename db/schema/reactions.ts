@@ -1,0 +1,45 @@
+import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
+
+// Reactions are keyed as the emoji itself, `custom:<custom_emoji_id>` or `paid`.
+export const reactionEvents = pgTable(
+  'reaction_events',
+  {
+    chatId: bigint('chat_id', { mode: 'number' }).notNull(),
+    messageId: integer('message_id').notNull(),
+    date: timestamp('date', { withTimezone: true }).notNull(),
+    // A user id, or the chat id for reactions made on behalf of a chat.
+    actorId: bigint('actor_id', { mode: 'number' }).notNull(),
+    oldReactions: text('old_reactions').array().notNull(),
+    newReactions: text('new_reactions').array().notNull(),
+    updateId: bigint('update_id', { mode: 'number' }).notNull(),
+  },
+  (t) => [
+    uniqueIndex('reaction_events_update_idx').on(t.updateId, t.date),
+    index('reaction_events_chat_date_idx').on(t.chatId, t.date),
+  ],
+)
+
+export const messageReactions = pgTable(
+  'message_reactions',
+  {
+    chatId: bigint('chat_id', { mode: 'number' }).notNull(),
+    messageId: integer('message_id').notNull(),
+    actorId: bigint('actor_id', { mode: 'number' }).notNull(),
+    reactions: text('reactions').array().notNull(),
+    date: timestamp('date', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.chatId, t.messageId, t.actorId] })],
+)
+
+// Anonymous totals (message_reaction_count): only the latest values per message are kept.
+export const reactionCounts = pgTable(
+  'reaction_counts',
+  {
+    chatId: bigint('chat_id', { mode: 'number' }).notNull(),
+    messageId: integer('message_id').notNull(),
+    date: timestamp('date', { withTimezone: true }).notNull(),
+    reactions: jsonb('reactions').$type<{ key: string; count: number }[]>().notNull(),
+    total: integer('total').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.chatId, t.messageId] })],
+)
