@@ -27,6 +27,7 @@ CREATE TABLE "chats" (
 	"commands_access" text DEFAULT 'everyone' NOT NULL,
 	"bot_status" text,
 	"bot_is_admin" boolean DEFAULT false NOT NULL,
+	"bot_status_date" timestamp with time zone,
 	"bot_warned_at" timestamp with time zone,
 	"title_date" timestamp with time zone,
 	"first_seen_at" timestamp with time zone DEFAULT now() NOT NULL,

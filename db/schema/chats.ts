@@ -12,6 +12,7 @@ export const chats = pgTable('chats', {
   commandsAccess: text('commands_access').notNull().default('everyone'),
   botStatus: text('bot_status'),
   botIsAdmin: boolean('bot_is_admin').notNull().default(false),
+  botStatusDate: timestamp('bot_status_date', { withTimezone: true }),
   botWarnedAt: timestamp('bot_warned_at', { withTimezone: true }),
   // Date of the observation the current title came from, so older replays never win.
   titleDate: timestamp('title_date', { withTimezone: true }),
