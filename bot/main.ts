@@ -1,0 +1,107 @@
+import { GrammyError, type Api, type Bot } from 'grammy'
+import type { BotContext } from './context.ts'
+import { ConfigError, loadConfig, type Config } from './config.ts'
+import { createLogger, type Logger } from './logger.ts'
+import { createBot } from './create-bot.ts'
+import { BatchWriter } from './ingest/batch-writer.ts'
+import { startPolling, type Polling } from './polling/run-polling.ts'
+import { loadWatermark, startDatabase, type StartedDatabase } from './start-database.ts'
+
+const SHUTDOWN_GRACE_MS = 25_000
+
+async function main(): Promise<void> {
+  let config: Config
+  try {
+    config = loadConfig()
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`Configuration error:\n${error.message}\n`)
+      process.exit(1)
+    }
+    throw error
+  }
+  const log = createLogger(config.logLevel)
+  const stopping = new AbortController()
+  let polling: Polling | undefined
+  let database: StartedDatabase | undefined
+  let writer: BatchWriter | undefined
+  let bot: Bot<BotContext> | undefined
+
+  const shutdown = async (signal: string, exitCode = 0) => {
+    if (stopping.signal.aborted) return
+    stopping.abort()
+    log.info({ signal }, 'stopping: finishing the updates in flight')
+    const forced = setTimeout(() => {
+      // Nothing uncommitted was confirmed to Telegram, so it will be delivered again.
+      log.error('could not finish in time; exiting without confirming the last updates')
+      process.exit(1)
+    }, SHUTDOWN_GRACE_MS)
+    try {
+      await polling?.stop()
+      await writer?.close()
+      if (polling && bot) await confirmOffset(bot.api, polling.tracker.nextOffset, log)
+      await database?.close()
+      await database?.stopEmbedded()
+      clearTimeout(forced)
+      log.info('stopped')
+      process.exit(exitCode)
+    } catch (error) {
+      log.error({ err: error }, 'error while stopping')
+      process.exit(1)
+    }
+  }
+  process.on('SIGINT', () => void shutdown('SIGINT'))
+  process.on('SIGTERM', () => void shutdown('SIGTERM'))
+
+  database = await startDatabase(config, log, stopping.signal)
+  log.info({ engine: database.migration.engine }, 'storage engine')
+  writer = new BatchWriter(database.sql, {
+    maxRows: config.batchMaxRows,
+    maxDelayMs: config.batchMaxDelayMs,
+    log,
+    botId: config.botId,
+  })
+  bot = createBot({
+    token: config.botToken,
+    apiRoot: config.apiRoot,
+    sql: database.sql,
+    writer,
+    log,
+    warnWithoutAdmin: config.warnWithoutAdmin,
+  })
+  try {
+    await bot.init()
+    await bot.api.deleteWebhook()
+  } catch (error) {
+    if (error instanceof GrammyError && error.error_code === 401) {
+      log.fatal('Telegram rejected BOT_TOKEN (401 Unauthorized); check the token with @BotFather')
+      process.exit(1)
+    }
+    throw error
+  }
+  const handledUpTo = await loadWatermark(database, config.botId)
+  log.info({ bot: bot.botInfo.username, handledUpTo }, 'polling for updates')
+  polling = startPolling(bot, writer, log, handledUpTo)
+  const task = polling.runner.task()
+  if (task) {
+    task.catch((error) => {
+      log.fatal({ err: error }, 'polling stopped with an error')
+      void shutdown('polling-error', 1)
+    })
+  }
+}
+
+// A final getUpdates with the next offset tells Telegram the handled updates are done.
+async function confirmOffset(api: Api, offset: number, log: Logger): Promise<void> {
+  if (offset === 0) return
+  try {
+    await api.getUpdates({ offset, limit: 1, timeout: 0 })
+  } catch (error) {
+    log.warn({ err: error }, 'could not confirm the last offset; those updates will be seen again and skipped')
+  }
+}
+
+main().catch((error) => {
+  process.stderr.write(`fatal: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
+  process.exit(1)
+})

@@ -1,0 +1,79 @@
+import type { Api } from 'grammy'
+import { GrammyError, HttpError } from 'grammy'
+import type { Update } from 'grammy/types'
+import type { Logger } from '../logger.ts'
+import type { UpdateTracker } from './update-tracker.ts'
+
+export const ALLOWED_UPDATES = [
+  'message',
+  'edited_message',
+  'message_reaction',
+  'message_reaction_count',
+  'chat_member',
+  'my_chat_member',
+  'callback_query',
+] as const
+
+export interface FetchOptions {
+  timeoutSeconds: number
+  log: Logger
+}
+
+/**
+ * An update supplier for @grammyjs/runner that confirms an update to Telegram only once the
+ * tracker says it is fully handled. getUpdates returns unconfirmed updates again, so the ones
+ * already in flight are dropped; when only those come back, it waits for progress instead of
+ * asking again at once.
+ */
+export function createCommittedFetcher(api: Api, tracker: UpdateTracker, options: FetchOptions) {
+  const { log } = options
+  return {
+    async supply(_batchSize: number, signal: AbortSignal): Promise<Update[]> {
+      let retryMs = 200
+      while (!signal.aborted) {
+        let updates: Update[]
+        try {
+          updates = await api.getUpdates(
+            { offset: tracker.nextOffset, limit: 100, timeout: options.timeoutSeconds, allowed_updates: [...ALLOWED_UPDATES] },
+            // grammY types the signal with the abort-controller polyfill; the native one is what it uses.
+            signal as never,
+          )
+          retryMs = 200
+        } catch (error) {
+          if (signal.aborted) break
+          await handleFetchError(error, retryMs, log)
+          retryMs = Math.min(retryMs * 2, 30_000)
+          continue
+        }
+        const fresh = updates.filter((u) => u.update_id > tracker.highestFetched)
+        if (fresh.length > 0) {
+          for (const u of fresh) tracker.begin(u.update_id)
+          return fresh
+        }
+        if (updates.length > 0) await tracker.waitForProgress(signal)
+      }
+      return []
+    },
+  }
+}
+
+async function handleFetchError(error: unknown, retryMs: number, log: Logger): Promise<void> {
+  if (error instanceof GrammyError) {
+    // 401: the token was revoked; 409: another instance polls or a webhook is set. Neither heals by waiting.
+    if (error.error_code === 401 || error.error_code === 409) throw error
+    const retryAfter = error.parameters.retry_after
+    if (error.error_code === 429 && retryAfter) {
+      log.warn({ retryAfter }, 'getUpdates is rate limited; waiting')
+      await sleep(retryAfter * 1000)
+      return
+    }
+    log.warn({ err: error, retryInMs: retryMs }, 'Telegram refused getUpdates; retrying')
+  } else if (error instanceof HttpError) {
+    log.warn({ err: error.error, retryInMs: retryMs }, 'cannot reach the Bot API; retrying')
+  } else {
+    log.error({ err: error, retryInMs: retryMs }, 'getUpdates failed; retrying')
+  }
+  await sleep(retryMs)
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))

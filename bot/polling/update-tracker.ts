@@ -1,0 +1,59 @@
+/**
+ * Knows which fetched updates are still being handled. `confirmed` is the highest update id
+ * such that it and every update fetched before it are fully handled (rows committed), so the
+ * next getUpdates offset, confirmed + 1, never tells Telegram to forget unstored data.
+ */
+export class UpdateTracker {
+  private readonly inFlight: number[] = []
+  private readonly done = new Set<number>()
+  private waiters: (() => void)[] = []
+  confirmed: number
+  highestFetched: number
+
+  constructor(alreadyHandledUpTo = 0) {
+    this.confirmed = alreadyHandledUpTo
+    this.highestFetched = alreadyHandledUpTo
+  }
+
+  get nextOffset(): number {
+    return this.confirmed > 0 ? this.confirmed + 1 : 0
+  }
+
+  get size(): number {
+    return this.inFlight.length
+  }
+
+  begin(updateId: number): void {
+    this.inFlight.push(updateId)
+    if (updateId > this.highestFetched) this.highestFetched = updateId
+  }
+
+  finish(updateId: number): void {
+    this.done.add(updateId)
+    let advanced = false
+    while (this.inFlight.length > 0 && this.done.has(this.inFlight[0]!)) {
+      const id = this.inFlight.shift()!
+      this.done.delete(id)
+      this.confirmed = id
+      advanced = true
+    }
+    if (advanced) {
+      const waiters = this.waiters
+      this.waiters = []
+      for (const w of waiters) w()
+    }
+  }
+
+  /** Resolves when `confirmed` next moves (or the signal aborts). */
+  waitForProgress(signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      if (signal?.aborted) return resolve()
+      const onAbort = () => resolve()
+      signal?.addEventListener('abort', onAbort, { once: true })
+      this.waiters.push(() => {
+        signal?.removeEventListener('abort', onAbort)
+        resolve()
+      })
+    })
+  }
+}

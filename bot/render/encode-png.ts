@@ -1,0 +1,55 @@
+import { deflateSync } from 'node:zlib'
+import type { Canvas } from '@napi-rs/canvas'
+
+// Skia's own PNG encoder (canvas.toBuffer) always searches filters and deflates at zlib level 6:
+// about 50 ms for one 1000×560 chart on a 2-core server. Charts are flat colour, so unfiltered
+// rows at level 3 come out barely larger (~55 KiB against ~50 KiB) in well under a third of the time.
+const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
+const COLOR_TYPE_RGBA = 6
+const DEFLATE_LEVEL = 3
+
+/** The canvas as an 8-bit RGBA PNG. */
+export function encodePng(canvas: Canvas): Buffer {
+  const { width, height } = canvas
+  const { data } = canvas.getContext('2d').getImageData(0, 0, width, height)
+  const pixels = Buffer.from(data.buffer, data.byteOffset, data.byteLength)
+  const stride = width * 4
+  const rows = Buffer.allocUnsafe((stride + 1) * height)
+  for (let y = 0; y < height; y++) {
+    rows[y * (stride + 1)] = 0 // filter type: none
+    pixels.copy(rows, y * (stride + 1) + 1, y * stride, (y + 1) * stride)
+  }
+  const header = Buffer.alloc(13)
+  header.writeUInt32BE(width, 0)
+  header.writeUInt32BE(height, 4)
+  header[8] = 8 // bits per channel
+  header[9] = COLOR_TYPE_RGBA
+  return Buffer.concat([
+    SIGNATURE,
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(rows, { level: DEFLATE_LEVEL })),
+    chunk('IEND', Buffer.alloc(0)),
+  ])
+}
+
+function chunk(type: string, body: Buffer): Buffer {
+  const typeAndBody = Buffer.concat([Buffer.from(type, 'latin1'), body])
+  const out = Buffer.alloc(typeAndBody.length + 8)
+  out.writeUInt32BE(body.length, 0)
+  typeAndBody.copy(out, 4)
+  out.writeUInt32BE(crc32(typeAndBody), typeAndBody.length + 4)
+  return out
+}
+
+// zlib.crc32 only exists from Node 20.15; the table version is a few lines and runs once per chunk.
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
+  return c >>> 0
+})
+
+function crc32(bytes: Buffer): number {
+  let crc = 0xffffffff
+  for (const byte of bytes) crc = (CRC_TABLE[(crc ^ byte) & 0xff] ?? 0) ^ (crc >>> 8)
+  return (crc ^ 0xffffffff) >>> 0
+}

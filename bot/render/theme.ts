@@ -1,0 +1,17 @@
+// One light card for both Telegram themes: Telegram shows the photo as it is, and dark text on
+// white stays readable on a dark chat background as well.
+export const COLORS = {
+  background: '#ffffff',
+  title: '#1b1f24',
+  text: '#3d444d',
+  muted: '#6e7781',
+  grid: '#eceef1',
+  axis: '#c4c9cf',
+  bar: '#225ea8',
+  barPartial: '#9db8db',
+  compare: '#8c959f',
+  up: '#1a7f37',
+  down: '#cf222e',
+} as const
+
+export const CANVAS = { width: 1000, height: 560, padding: 40 } as const

@@ -1,0 +1,86 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startFakeBotApi, type FakeBotApi } from '../support/fake-bot-api.ts'
+import { createTestDatabase, type TestDatabase } from '../support/test-db.ts'
+import { createTrafficGenerator, rng } from '../support/synthetic-updates.ts'
+
+let api: FakeBotApi
+let database: TestDatabase
+
+beforeAll(async () => {
+  api = await startFakeBotApi()
+  database = await createTestDatabase('e2e_once')
+})
+afterAll(async () => {
+  await api?.close()
+  await database?.drop()
+})
+
+function startBot(): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', 'bot/main.ts'], {
+    env: {
+      PATH: process.env.PATH,
+      BOT_TOKEN: api.token,
+      DATABASE_URL: database.url,
+      TELEGRAM_API_ROOT: api.apiRoot,
+      LOG_LEVEL: 'warn',
+      BATCH_MAX_DELAY_MS: '5',
+      BATCH_MAX_ROWS: '200',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  })
+}
+
+const exited = (child: ChildProcess) =>
+  new Promise<number | null>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode)
+    else child.once('exit', (code) => resolve(code))
+  })
+
+describe('a bot killed with SIGKILL mid-stream', () => {
+  it('stores every update exactly once after restarts', async () => {
+    const traffic = createTrafficGenerator({ chats: 7, users: 60, seed: 7 })
+    const random = rng(99)
+    const total = 6000
+    let pushed = 0
+    const pushSome = (n: number) => {
+      const list = []
+      for (let i = 0; i < n && pushed < total; i++, pushed++) list.push(traffic.next())
+      api.pushUpdates(list)
+    }
+    pushSome(1500)
+
+    for (let round = 0; round < 5; round++) {
+      const bot = startBot()
+      const offsetBefore = api.confirmedOffset
+      // Kill it while it is busy: after it has confirmed something new, at a random moment.
+      await api.waitFor(() => api.confirmedOffset > offsetBefore, 30_000, 'the bot to confirm updates')
+      pushSome(600)
+      await new Promise((r) => setTimeout(r, 20 + random() * 300))
+      bot.kill('SIGKILL')
+      await exited(bot)
+    }
+    pushSome(total)
+
+    const bot = startBot()
+    await api.waitFor(() => api.pending().length === 0, 60_000, 'every update to be confirmed')
+    bot.kill('SIGTERM')
+    expect(await exited(bot)).toBe(0)
+
+    const e = traffic.expected
+    const sql = database.sql
+    const [counts] = await sql<{ messages: number; edits: number; edit_sum: number; reactions: number; members: number }[]>`
+      SELECT (SELECT count(*)::int FROM messages) AS messages,
+             (SELECT count(*)::int FROM message_edits) AS edits,
+             (SELECT coalesce(sum(edit_count), 0)::int FROM messages) AS edit_sum,
+             (SELECT count(*)::int FROM reaction_events) AS reactions,
+             (SELECT count(*)::int FROM member_events) AS members`
+    expect(counts).toEqual({
+      messages: e.messages, edits: e.edits, edit_sum: e.edits, reactions: e.reactionEvents, members: e.memberEvents,
+    })
+    const perMessage = await sql<{ key: string; edit_count: number }[]>`
+      SELECT chat_id || ':' || message_id AS key, edit_count FROM messages WHERE edit_count > 0`
+    expect(new Map(perMessage.map((r) => [r.key, r.edit_count]))).toEqual(e.editsPerMessage)
+    expect(api.confirmedOffset).toBeGreaterThan(0)
+  }, 240_000)
+})
