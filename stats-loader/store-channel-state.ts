@@ -31,16 +31,17 @@ export async function markPeerRun(
 ): Promise<void> {
   await sql`
     UPDATE stats_channels
-    SET last_status = ${outcome.status}, last_error = ${outcome.error ?? null}, not_before = ${outcome.notBefore ?? null},
-        last_loaded_at = coalesce(${outcome.loadedAt ?? null}::timestamptz, last_loaded_at), updated_at = now()
+    SET last_status = ${outcome.status}, last_error = ${outcome.error ?? null}, not_before = ${outcome.notBefore?.toISOString() ?? null}::timestamptz,
+        last_loaded_at = coalesce(${outcome.loadedAt?.toISOString() ?? null}::timestamptz, last_loaded_at), updated_at = now()
     WHERE channel_id = ${channelId}`
 }
 
 /** The earliest time this peer may be asked again after a long FLOOD_WAIT, if still ahead. */
 export async function peerNotBefore(sql: Sql, channelId: number, now: Date): Promise<Date | undefined> {
-  const [row] = await sql<{ not_before: Date | null }[]>`
-    SELECT not_before FROM stats_channels WHERE channel_id = ${channelId} AND not_before > ${now}`
-  return row?.not_before ?? undefined
+  // Timestamps come back as text: drizzle's postgres-js driver replaces the date parsers.
+  const [row] = await sql<{ not_before: string }[]>`
+    SELECT not_before::text FROM stats_channels WHERE channel_id = ${channelId} AND not_before > ${now.toISOString()}::timestamptz`
+  return row ? new Date(row.not_before) : undefined
 }
 
 /** Replaces the stored admin list with the one just fetched (demoted admins lose access). */
@@ -55,7 +56,7 @@ export async function storeChannelAdmins(sql: Sql, channelId: number, admins: re
     if (admins.length === 0) return
     await t`
       INSERT INTO channel_admins (channel_id, user_id, status, fetched_at)
-      SELECT ${channelId}, r."userId", r.status, ${fetchedAt}
+      SELECT ${channelId}, r."userId", r.status, ${fetchedAt.toISOString()}::timestamptz
       FROM json_to_recordset(${rows}::json) AS r("userId" bigint, status text)
       ON CONFLICT (channel_id, user_id) DO UPDATE SET status = excluded.status, fetched_at = excluded.fetched_at`
   })

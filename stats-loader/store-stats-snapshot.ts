@@ -40,7 +40,7 @@ async function storeRaw(sql: Tx, { channelId, fetchedAt }: SnapshotKey, snapshot
   if (rows.length === 0) return
   await sql`
     INSERT INTO stats_raw (channel_id, key, fetched_on, kind, was_async, json, error, fetched_at)
-    SELECT ${channelId}, r.key, ${dayOf(fetchedAt)}::date, r.kind, r.was_async, r.json, r.error, ${fetchedAt}
+    SELECT ${channelId}, r.key, ${dayOf(fetchedAt)}::date, r.kind, r.was_async, r.json, r.error, ${fetchedAt.toISOString()}::timestamptz
     FROM json_to_recordset(${json(rows)}::json) AS r(key text, kind text, was_async boolean, json text, error text)
     ON CONFLICT (channel_id, key, fetched_on) DO UPDATE
       SET kind = excluded.kind, was_async = excluded.was_async, json = excluded.json, error = excluded.error, fetched_at = excluded.fetched_at
@@ -92,7 +92,7 @@ async function storeMetrics(sql: Tx, { channelId, fetchedAt }: SnapshotKey, snap
   if (rows.length === 0) return
   await sql`
     INSERT INTO stats_metrics (channel_id, metric, graph, column_id, label, chart_type, axis, color, updated_at)
-    SELECT ${channelId}, r.metric, r.graph, r.column_id, r.label, r.chart_type, r.axis, r.color, ${fetchedAt}
+    SELECT ${channelId}, r.metric, r.graph, r.column_id, r.label, r.chart_type, r.axis, r.color, ${fetchedAt.toISOString()}::timestamptz
     FROM json_to_recordset(${json(rows)}::json)
       AS r(metric text, graph text, column_id text, label text, chart_type text, axis text, color text)
     ON CONFLICT (channel_id, metric) DO UPDATE
@@ -106,7 +106,7 @@ async function storeOverview(sql: Tx, { channelId, fetchedAt }: SnapshotKey, sna
   await sql`
     INSERT INTO channel_overview (channel_id, fetched_on, metric, current, previous, period_start, period_end, fetched_at)
     SELECT ${channelId}, ${dayOf(fetchedAt)}::date, r.metric, r.current, r.previous,
-           ${snapshot.period.start}::date, ${snapshot.period.end}::date, ${fetchedAt}
+           ${snapshot.period.start}::date, ${snapshot.period.end}::date, ${fetchedAt.toISOString()}::timestamptz
     FROM json_to_recordset(${json(snapshot.overview)}::json) AS r(metric text, current float8, previous float8)
     ON CONFLICT (channel_id, metric, fetched_on) DO UPDATE
       SET current = excluded.current, previous = excluded.previous, period_start = excluded.period_start,
@@ -120,7 +120,7 @@ async function storePosts(sql: Tx, { channelId, fetchedAt }: SnapshotKey, snapsh
   const rows = new Map(snapshot.posts.map((p) => [`${p.kind} ${p.itemId}`, p]))
   await sql`
     INSERT INTO channel_post_interactions (channel_id, kind, item_id, views, forwards, reactions, fetched_at)
-    SELECT ${channelId}, r."kind", r."itemId", r.views, r.forwards, r.reactions, ${fetchedAt}
+    SELECT ${channelId}, r."kind", r."itemId", r.views, r.forwards, r.reactions, ${fetchedAt.toISOString()}::timestamptz
     FROM json_to_recordset(${json([...rows.values()])}::json)
       AS r("kind" text, "itemId" int, views int, forwards int, reactions int)
     ON CONFLICT (channel_id, kind, item_id) DO UPDATE
