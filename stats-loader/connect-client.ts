@@ -26,7 +26,7 @@ export class SessionError extends Error {}
 // gramjs writes to the console by default; its chatter goes to pino at debug, problems at warn/error.
 // gramjs also dumps raw errors with console.error wherever canSend(ERROR) is true (reconnect loops);
 // those are noise next to our own reports, so ERROR is answered "no" and error() is forwarded directly.
-class PinoBridge extends GramjsLogger {
+export class PinoBridge extends GramjsLogger {
   constructor(private readonly pinoLog: Logger) {
     super(LogLevel.INFO)
   }
