@@ -17,6 +17,8 @@ const BOT_INFO: UserFromGetMe = {
   has_main_web_app: false,
   has_topics_enabled: false,
   allows_users_to_create_topics: false,
+  can_manage_bots: false,
+  supports_join_request_queries: false,
 }
 const NOW = new Date('2024-05-10T12:00:00Z')
 const CHANNEL = -1001700000001
@@ -103,7 +105,7 @@ async function send(text: string, from: number, chat?: { id: number; type: 'priv
 }
 
 async function pngBytes(file: InputFile): Promise<Buffer> {
-  const data = file.fileData
+  const data = await file.toRaw()
   if (!(data instanceof Uint8Array)) throw new Error('expected an in-memory PNG')
   return Buffer.from(data)
 }
