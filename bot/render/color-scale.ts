@@ -22,7 +22,7 @@ export function sequentialColor(t: number): string {
   return rgbToHex(oklabToRgb(lab))
 }
 
-export function hexToRgb(hex: string): Rgb {
+function hexToRgb(hex: string): Rgb {
   const n = Number.parseInt(hex.slice(1), 16)
   return [(n >> 16) & 255, (n >> 8) & 255, n & 255]
 }

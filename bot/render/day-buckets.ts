@@ -89,9 +89,12 @@ export function denseDays(days: readonly DayValue[]): DenseDays | undefined {
     sums.set(dayNumber, (sums.get(dayNumber) ?? 0) + value)
   }
   if (sums.size === 0) return undefined
-  const keys = [...sums.keys()]
-  const first = Math.min(...keys)
-  const last = Math.max(...keys)
+  let first = Number.POSITIVE_INFINITY
+  let last = Number.NEGATIVE_INFINITY
+  for (const dayNumber of sums.keys()) {
+    first = Math.min(first, dayNumber)
+    last = Math.max(last, dayNumber)
+  }
   const values = Array.from({ length: last - first + 1 }, (_, i) => sums.get(first + i) ?? 0)
   return { first, values }
 }

@@ -51,7 +51,7 @@ export function drawHeader(ctx: SKRSContext2D, { title, subtitle }: HeaderText, 
 
 /** A calm centred note on a card of its own where the data would be, e.g. for a period without messages. */
 export function drawCenteredNote(ctx: SKRSContext2D, text: string, x: number, y: number): void {
-  ctx.font = chartFont(20, 600, text)
+  ctx.font = chartFont(20, 700, text)
   const width = ctx.measureText(text).width + 48
   ctx.fillStyle = COLORS.background
   ctx.strokeStyle = COLORS.grid

@@ -23,13 +23,14 @@ export const HEATMAP_LAYOUT = {
   gridLeft: 97,
   gridTop: 136,
   cellWidth: 33,
-  cellHeight: 40,
+  cellHeight: 45,
   cellGap: 3,
 } as const
 
 const GRID_RIGHT = HEATMAP_LAYOUT.gridLeft + HEATMAP_LAYOUT.columns * (HEATMAP_LAYOUT.cellWidth + HEATMAP_LAYOUT.cellGap) - HEATMAP_LAYOUT.cellGap
 const GRID_BOTTOM = HEATMAP_LAYOUT.gridTop + HEATMAP_LAYOUT.rows * (HEATMAP_LAYOUT.cellHeight + HEATMAP_LAYOUT.cellGap) - HEATMAP_LAYOUT.cellGap
-const LEGEND = { barWidth: 220, barHeight: 12, top: GRID_BOTTOM + 52 } as const
+// On the line of the hour-axis caption, so the area under the grid reads as one row.
+const LEGEND = { barWidth: 220, barHeight: 12, top: GRID_BOTTOM + 32 } as const
 
 /** A weekday × hour heatmap as a PNG: darker cells had more messages. */
 export function renderHeatmap(input: HeatmapInput): Buffer {
