@@ -1,9 +1,9 @@
 import type { Logger } from 'pino'
 import type { Sql } from '../db/client.ts'
-import type { StatsClient } from './client.ts'
+import { FloodPostponedError, type StatsClient } from './client.ts'
 import { loadPeer, type PeerOutcome } from './load-peer.ts'
 import type { PeerRef } from './peer-ref.ts'
-import { resolvePeers } from './resolve-peers.ts'
+import { resolvePeers, type ResolvedPeer } from './resolve-peers.ts'
 
 export interface RunSummary {
   outcomes: PeerOutcome[]
@@ -23,8 +23,8 @@ export interface LoadAllDeps {
 /** One run over every configured peer, `concurrency` at a time; one peer's failure never stops another. */
 export async function loadAllPeers(deps: LoadAllDeps): Promise<RunSummary> {
   const now = deps.now ?? (() => new Date())
-  const resolved = await resolvePeers(deps.client, deps.peers).catch((error: unknown) =>
-    deps.peers.map((ref) => ({ ref, error: `resolving peers failed: ${(error as Error).message}` })),
+  const resolved: ResolvedPeer[] = await resolvePeers(deps.client, deps.peers).catch((error: unknown) =>
+    deps.peers.map((ref) => ({ ref, error: `resolving peers failed: ${(error as Error).message}`, postponed: error instanceof FloodPostponedError })),
   )
   const outcomes: PeerOutcome[] = new Array(resolved.length)
   let next = 0
@@ -32,8 +32,8 @@ export async function loadAllPeers(deps: LoadAllDeps): Promise<RunSummary> {
     for (let i = next++; i < resolved.length; i = next++) {
       const item = resolved[i]!
       if ('error' in item) {
-        deps.log.error({ peer: item.ref.input, error: item.error }, 'peer could not be resolved')
-        outcomes[i] = { peer: item.ref.input, status: 'failed', detail: item.error }
+        deps.log[item.postponed ? 'warn' : 'error']({ peer: item.ref.input, error: item.error }, 'peer could not be resolved')
+        outcomes[i] = { peer: item.ref.input, status: item.postponed ? 'postponed' : 'failed', detail: item.error }
       } else {
         outcomes[i] = await loadPeer({ client: deps.client, sql: deps.sql, log: deps.log, now }, item.ref.input, item.channel)
       }

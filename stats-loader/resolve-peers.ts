@@ -1,9 +1,9 @@
 import { Api } from 'telegram'
 import { returnBigInt } from 'telegram/Helpers.js'
-import type { MtprotoInvoker } from './client.ts'
+import { FloodPostponedError, type MtprotoInvoker } from './client.ts'
 import type { PeerRef } from './peer-ref.ts'
 
-export type ResolvedPeer = { ref: PeerRef; channel: Api.Channel } | { ref: PeerRef; error: string }
+export type ResolvedPeer = { ref: PeerRef; channel: Api.Channel } | { ref: PeerRef; error: string; postponed?: boolean }
 
 const DIALOG_PAGE = 100
 const MAX_DIALOG_PAGES = 20
@@ -30,7 +30,9 @@ export async function resolvePeers(client: MtprotoInvoker, refs: readonly PeerRe
       )
       resolved.push(channel ? { ref, channel } : { ref, error: `@${ref.username} is not a channel or supergroup` })
     } catch (error) {
-      resolved.push({ ref, error: `@${ref.username} could not be resolved: ${(error as Error).message}` })
+      // resolveUsername has tight flood limits of its own; a long wait postpones the peer like any other.
+      const postponed = error instanceof FloodPostponedError
+      resolved.push({ ref, error: `@${ref.username} could not be resolved: ${(error as Error).message}`, postponed })
     }
   }
   return resolved
