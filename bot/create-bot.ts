@@ -26,7 +26,11 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
   const botId = Number(deps.token.split(':')[0])
 
   bot.use((ctx, next) => {
-    ctx.log = deps.log.child({ update_id: ctx.update.update_id, chat_id: ctx.chat?.id })
+    // Built on first use: most updates are stored silently and never log.
+    let child: Logger | undefined
+    Object.defineProperty(ctx, 'log', {
+      get: () => (child ??= deps.log.child({ update_id: ctx.update.update_id, chat_id: ctx.chat?.id })),
+    })
     return next()
   })
   bot.use(ingestMiddleware(deps.writer, botId))

@@ -60,6 +60,7 @@ async function main(): Promise<void> {
     maxDelayMs: config.batchMaxDelayMs,
     log,
     botId: config.botId,
+    engine: database.migration.engine,
   })
   bot = createBot({
     token: config.botToken,

@@ -2,13 +2,17 @@ import type { Sql } from 'postgres'
 import type { Logger } from '../logger.ts'
 import { appendRows } from './merge-rows.ts'
 import { emptyRows, type UpdateRows } from './rows.ts'
+import { SeenCache } from './seen-cache.ts'
 import { writeBatch, type BatchSummary } from './write-batch.ts'
+import type { Engine } from './write-rollups.ts'
 
 export interface BatchWriterOptions {
   maxRows: number
   maxDelayMs: number
   log: Logger
   botId: number
+  /** Which rollups the batch maintains itself (TimescaleDB has continuous aggregates for some). */
+  engine?: Engine
   /** Called after each commit, for cache invalidation and the like; never blocks the writer. */
   onCommitted?: (summary: BatchSummary) => void
   retry?: { initialMs: number; maxMs: number }
@@ -51,6 +55,7 @@ export class BatchWriter {
   private closed = false
   private stopRetrying = false
   private watermark: number | undefined
+  private readonly seen = new SeenCache()
 
   constructor(
     private readonly sql: Sql,
@@ -122,7 +127,9 @@ export class BatchWriter {
     for (let attempt = 1; ; attempt++) {
       try {
         const mark = watermark === undefined ? undefined : { botId: this.options.botId, updateId: watermark }
-        this.committed(await writeBatch(this.sql, merge(batch.items), mark))
+        const rows = merge(batch.items)
+        this.committed(await writeBatch(this.sql, this.seen.withoutKnown(rows), mark, this.options.engine))
+        this.seen.remember(rows)
         for (const item of batch.items) item.resolve()
         if (attempt > 1) this.options.log.info({ attempt, updates: batch.count }, 'database is back; batch committed')
         return
@@ -152,7 +159,7 @@ export class BatchWriter {
       const mark = isLast && watermark !== undefined ? { botId: this.options.botId, updateId: watermark } : undefined
       const single: Pending = { items: [item], count: 1 }
       try {
-        this.committed(await writeBatch(this.sql, item.rows, mark))
+        this.committed(await writeBatch(this.sql, item.rows, mark, this.options.engine))
         item.resolve()
       } catch (error) {
         if (!isPermanent(error)) {

@@ -123,9 +123,11 @@ function mapReaction(rows: UpdateRows, r: MessageReactionUpdated, updateId: numb
   if (!isSafeId(actorId)) return { skipped: 'reaction without an actor' }
   rows.chats.push(chatRow(r.chat, r.date))
   if (r.user) rows.users.push(userRow(r.user, r.date))
+  const oldReactions = (r.old_reaction ?? []).map(reactionKey)
+  const newReactions = (r.new_reaction ?? []).map(reactionKey)
   rows.reactions.push({
-    chatId: r.chat.id, messageId: r.message_id, date: r.date, actorId,
-    oldReactions: (r.old_reaction ?? []).map(reactionKey), newReactions: (r.new_reaction ?? []).map(reactionKey), updateId,
+    chatId: r.chat.id, messageId: r.message_id, date: r.date, actorId, oldReactions, newReactions,
+    added: newReactions.filter((k) => !oldReactions.includes(k)).length, updateId,
   })
   return { rows }
 }

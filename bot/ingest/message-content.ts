@@ -34,14 +34,26 @@ const SERVICE_FIELDS = new Set<string>([
   'suggested_post_approval_failed', 'suggested_post_declined', 'suggested_post_paid', 'suggested_post_refunded',
 ])
 
+const KIND_RANK = new Map<string, number>(KIND_FIELDS.map(([field], rank) => [field, rank]))
+
+/** One pass over the message's own keys (a handful) rather than probing every known field. */
+function scanKeys(message: Message): { rank: number; service: boolean } {
+  let rank = KIND_FIELDS.length
+  let service = false
+  for (const key in message) {
+    const r = KIND_RANK.get(key)
+    if (r !== undefined && r < rank) rank = r
+    else if (SERVICE_FIELDS.has(key)) service = true
+  }
+  return { rank, service }
+}
+
 export function isServiceMessage(message: Message): boolean {
-  for (const key of Object.keys(message)) if (SERVICE_FIELDS.has(key)) return true
-  return false
+  return scanKeys(message).service
 }
 
 export function messageKind(message: Message): MessageKind {
-  for (const [field, kind] of KIND_FIELDS) if (message[field] !== undefined) return kind
-  return 'other'
+  return KIND_FIELDS[scanKeys(message).rank]?.[1] ?? 'other'
 }
 
 /** Kind and text metrics; the text itself is never kept. */

@@ -58,6 +58,8 @@ export interface ReactionRow {
   actorId: number
   oldReactions: string[]
   newReactions: string[]
+  /** Reactions in the new list that were not in the old one. */
+  added: number
   updateId: number
 }
 

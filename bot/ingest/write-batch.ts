@@ -4,6 +4,7 @@ import {
   chatTitleKey, dropMatchedServiceEvents, historyCandidates, lastByKey, MEMBER_MATCH_WINDOW_SECONDS, userNameKey,
 } from './merge-rows.ts'
 import type { EditRow, MessageRow, UpdateRows } from './rows.ts'
+import { withRollups, type Engine } from './write-rollups.ts'
 
 export interface BatchSummary {
   /** Chats whose stored data changed in this batch (for cache invalidation). */
@@ -15,22 +16,35 @@ export interface BatchSummary {
  * Writes one batch in one transaction. Every statement is idempotent on natural keys, so
  * writing the same batch twice (a replay after a crash) changes nothing the second time.
  */
-export async function writeBatch(sql: Sql, rows: UpdateRows, watermark?: { botId: number; updateId: number }): Promise<BatchSummary> {
+export async function writeBatch(
+  sql: Sql, rows: UpdateRows, watermark?: { botId: number; updateId: number }, engine: Engine = 'postgres',
+): Promise<BatchSummary> {
   return sql.begin(async (tx) => {
     await writeChats(tx, rows)
     await writeUsers(tx, rows)
-    const newMessages = await writeMessages(tx, rows.messages, rows.edits)
-    await writeEdits(tx, rows.edits)
-    await writeReactions(tx, rows)
-    await writeMemberEvents(tx, rows)
-    await writeBotMemberships(tx, rows)
     await writeMigrations(tx, rows)
+    await lockChatZones(tx, rows)
+    const newMessages = await writeMessages(tx, engine, rows.messages, rows.edits)
+    await writeEdits(tx, rows.edits)
+    await writeReactions(tx, engine, rows)
+    await writeMemberEvents(tx, engine, rows)
+    await writeBotMemberships(tx, rows)
     if (watermark) {
       await tx`INSERT INTO bot_state (bot_id, last_update_id, updated_at) VALUES (${watermark.botId}, ${watermark.updateId}, now())
         ON CONFLICT (bot_id) DO UPDATE SET last_update_id = GREATEST(bot_state.last_update_id, excluded.last_update_id), updated_at = now()`
     }
     return { chatIds: touchedChats(rows), newMessages }
   }) as Promise<BatchSummary>
+}
+
+/**
+ * Rollups are keyed by the chat's local time: hold its zone steady until this batch commits,
+ * so a concurrent /timezone rebuild sees either none or all of it.
+ */
+async function lockChatZones(tx: TransactionSql, rows: UpdateRows): Promise<void> {
+  const ids = touchedChats(rows).sort((a, b) => a - b)
+  if (ids.length === 0) return
+  await tx`SELECT 1 FROM chats WHERE chat_id = ANY(${column(tx, ids, 'int8', (id) => id)}::int8[]) ORDER BY chat_id FOR SHARE`
 }
 
 function touchedChats(rows: UpdateRows): number[] {
@@ -107,10 +121,11 @@ async function writeUsers(tx: TransactionSql, rows: UpdateRows): Promise<void> {
 }
 
 /** New messages, plus edited messages the bot never saw sent (they were sent, just before it looked). */
-async function writeMessages(tx: TransactionSql, messages: MessageRow[], edits: EditRow[]): Promise<number> {
+async function writeMessages(tx: TransactionSql, engine: Engine, messages: MessageRow[], edits: EditRow[]): Promise<number> {
   const all = lastByKey([...edits, ...messages], (m) => `${m.chatId}:${m.messageId}:${m.date}`)
   if (all.length === 0) return 0
-  const result = await tx`
+  const [result] = await withRollups(tx, engine, tx`
+    WITH ins AS (
     INSERT INTO messages (chat_id, message_id, date, thread_id, sender_id, sender_type, kind, text_length,
       reply_to_message_id, is_forward, link_count, mention_count, hashtag_count)
     SELECT t.chat_id, t.message_id, to_timestamp(t.date), t.thread_id, t.sender_id, t.sender_type::sender_type,
@@ -123,8 +138,12 @@ async function writeMessages(tx: TransactionSql, messages: MessageRow[], edits: 
                 ${column(tx, all, 'int2', (m) => m.linkCount)}::int2[], ${column(tx, all, 'int2', (m) => m.mentionCount)}::int2[],
                 ${column(tx, all, 'int2', (m) => m.hashtagCount)}::int2[])
       AS t(chat_id, message_id, date, thread_id, sender_id, sender_type, kind, text_length, reply_to, is_forward, links, mentions, hashtags)
-    ON CONFLICT DO NOTHING`
-  return result.count
+    ON CONFLICT DO NOTHING
+    RETURNING chat_id, date, sender_id
+    ), delta AS (
+      SELECT chat_id, date AS at, sender_id, 1 AS messages, 0 AS reactions, 0 AS joins, 0 AS leaves FROM ins
+    )`)
+  return Number(result?.n ?? 0)
 }
 
 /** Each distinct edit counts once; the stored metrics follow the newest edit. */
@@ -161,19 +180,25 @@ async function writeEdits(tx: TransactionSql, edits: EditRow[]): Promise<void> {
     WHERE m.chat_id = c.chat_id AND m.message_id = c.message_id AND m.date = to_timestamp(n.date)`
 }
 
-async function writeReactions(tx: TransactionSql, rows: UpdateRows): Promise<void> {
+async function writeReactions(tx: TransactionSql, engine: Engine, rows: UpdateRows): Promise<void> {
   const events = rows.reactions
   if (events.length > 0) {
-    await tx`
-      INSERT INTO reaction_events (chat_id, message_id, date, actor_id, old_reactions, new_reactions, update_id)
+    await withRollups(tx, engine, tx`
+      WITH ins AS (
+      INSERT INTO reaction_events (chat_id, message_id, date, actor_id, old_reactions, new_reactions, added, update_id)
       SELECT t.chat_id, t.message_id, to_timestamp(t.date), t.actor_id,
-        string_to_array(t.old, ${LIST_SEPARATOR}), string_to_array(t.new, ${LIST_SEPARATOR}), t.update_id
+        string_to_array(t.old, ${LIST_SEPARATOR}), string_to_array(t.new, ${LIST_SEPARATOR}), t.added, t.update_id
       FROM unnest(${column(tx, events, 'int8', (r) => r.chatId)}::int8[], ${column(tx, events, 'int4', (r) => r.messageId)}::int4[],
                   ${column(tx, events, 'int8', (r) => r.date)}::int8[], ${column(tx, events, 'int8', (r) => r.actorId)}::int8[],
                   ${column(tx, events, 'text', (r) => joinList(r.oldReactions))}::text[], ${column(tx, events, 'text', (r) => joinList(r.newReactions))}::text[],
-                  ${column(tx, events, 'int8', (r) => r.updateId)}::int8[])
-        AS t(chat_id, message_id, date, actor_id, old, new, update_id)
-      ON CONFLICT DO NOTHING`
+                  ${column(tx, events, 'int2', (r) => r.added)}::int2[], ${column(tx, events, 'int8', (r) => r.updateId)}::int8[])
+        AS t(chat_id, message_id, date, actor_id, old, new, added, update_id)
+      ON CONFLICT DO NOTHING
+      RETURNING chat_id, message_id, date, added
+      ), delta AS (
+        SELECT i.chat_id, i.date AS at, ${reactedAuthor(tx)} AS sender_id, 0 AS messages, i.added::int AS reactions, 0 AS joins, 0 AS leaves
+        FROM ins i WHERE i.added > 0
+      )`)
     const state = lastByKey(events, (r) => `${r.chatId}:${r.messageId}:${r.actorId}`)
     await tx`
       INSERT INTO message_reactions AS s (chat_id, message_id, actor_id, reactions, date)
@@ -185,18 +210,57 @@ async function writeReactions(tx: TransactionSql, rows: UpdateRows): Promise<voi
       ON CONFLICT (chat_id, message_id, actor_id) DO UPDATE SET reactions = excluded.reactions, date = excluded.date
       WHERE s.date <= excluded.date`
   }
-  const counts = lastByKey(rows.reactionCounts, (r) => `${r.chatId}:${r.messageId}`)
-  if (counts.length > 0) {
-    await tx`
-      INSERT INTO reaction_counts AS s (chat_id, message_id, date, reactions, total)
-      SELECT t.chat_id, t.message_id, to_timestamp(t.date), t.reactions::jsonb, t.total
-      FROM unnest(${column(tx, counts, 'int8', (r) => r.chatId)}::int8[], ${column(tx, counts, 'int4', (r) => r.messageId)}::int4[],
+  // One statement per change: several changes of one message in a batch each compare with the previous.
+  for (const counts of splitRepeats(rows.reactionCounts, (r) => `${r.chatId}:${r.messageId}`)) {
+    await withRollups(tx, engine, tx`
+      WITH input AS (
+        SELECT * FROM unnest(${column(tx, counts, 'int8', (r) => r.chatId)}::int8[], ${column(tx, counts, 'int4', (r) => r.messageId)}::int4[],
                   ${column(tx, counts, 'int8', (r) => r.date)}::int8[], ${column(tx, counts, 'text', (r) => JSON.stringify(r.reactions))}::text[],
                   ${column(tx, counts, 'int4', (r) => r.total)}::int4[])
         AS t(chat_id, message_id, date, reactions, total)
-      ON CONFLICT (chat_id, message_id) DO UPDATE SET date = excluded.date, reactions = excluded.reactions, total = excluded.total
-      WHERE s.date <= excluded.date`
+      ), previous AS (
+        SELECT s.chat_id, s.message_id, s.total FROM reaction_counts s JOIN input i USING (chat_id, message_id)
+      ), up AS (
+        INSERT INTO reaction_counts AS s (chat_id, message_id, date, reactions, total)
+        SELECT chat_id, message_id, to_timestamp(date), reactions::jsonb, total FROM input
+        ON CONFLICT (chat_id, message_id) DO UPDATE SET date = excluded.date, reactions = excluded.reactions, total = excluded.total
+        WHERE s.date <= excluded.date
+        RETURNING chat_id, message_id, date, total
+      ), increase AS (
+        INSERT INTO reaction_count_changes (chat_id, message_id, date, added)
+        SELECT u.chat_id, u.message_id, u.date, u.total - COALESCE(p.total, 0)
+        FROM up u LEFT JOIN previous p USING (chat_id, message_id)
+        WHERE u.total > COALESCE(p.total, 0)
+        ON CONFLICT DO NOTHING
+        RETURNING chat_id, message_id, date, added
+      ), delta AS (
+        SELECT i.chat_id, i.date AS at, ${reactedAuthor(tx)} AS sender_id, 0 AS messages, i.added AS reactions, 0 AS joins, 0 AS leaves
+        FROM increase i
+      )`)
   }
+}
+
+/** The author of the reacted message (`i` is the row), when the bot saw it. */
+const reactedAuthor = (tx: TransactionSql) =>
+  tx`(SELECT m.sender_id FROM messages m WHERE m.chat_id = i.chat_id AND m.message_id = i.message_id LIMIT 1)`
+
+/** Splits rows into runs in which no key repeats, keeping order. */
+function splitRepeats<T>(rows: readonly T[], key: (row: T) => string): T[][] {
+  const runs: T[][] = []
+  let current: T[] = []
+  let keys = new Set<string>()
+  for (const row of rows) {
+    const k = key(row)
+    if (keys.has(k)) {
+      runs.push(current)
+      current = []
+      keys = new Set()
+    }
+    current.push(row)
+    keys.add(k)
+  }
+  if (current.length > 0) runs.push(current)
+  return runs
 }
 
 /**
@@ -204,7 +268,7 @@ async function writeReactions(tx: TransactionSql, rows: UpdateRows): Promise<voi
  * (same chat, user and direction within a few seconds); a service-message event is stored
  * only when no event matches it.
  */
-async function writeMemberEvents(tx: TransactionSql, rows: UpdateRows): Promise<void> {
+async function writeMemberEvents(tx: TransactionSql, engine: Engine, rows: UpdateRows): Promise<void> {
   const events = dropMatchedServiceEvents(rows.memberEvents)
   if (events.length === 0) return
   const window = `${MEMBER_MATCH_WINDOW_SECONDS} seconds`
@@ -216,7 +280,7 @@ async function writeMemberEvents(tx: TransactionSql, rows: UpdateRows): Promise<
       ${column(tx, list, 'text', (e) => e.inviteLinkName)}::text[], ${column(tx, list, 'text', (e) => e.origin)}::text[],
       ${column(tx, list, 'int8', (e) => e.updateId)}::int8[], ${column(tx, list, 'int4', (e) => e.messageId)}::int4[])
     AS t(chat_id, user_id, date, event, direction, join_source, actor_id, invite_link, invite_link_name, origin, update_id, message_id)`
-  const insert = (list: typeof events, onlyUnmatched: boolean) => tx`
+  const insert = (list: typeof events, onlyUnmatched: boolean) => tx<Change[]>`
     INSERT INTO member_events (chat_id, user_id, date, event, direction, join_source, actor_id, invite_link,
       invite_link_name, origin, update_id, message_id)
     SELECT i.chat_id, i.user_id, to_timestamp(i.date), i.event::member_event, i.direction, i.join_source::join_source,
@@ -224,18 +288,39 @@ async function writeMemberEvents(tx: TransactionSql, rows: UpdateRows): Promise<
     FROM (${input(list)}) i
     ${onlyUnmatched ? tx`WHERE NOT EXISTS (SELECT 1 FROM member_events e WHERE e.chat_id = i.chat_id AND e.user_id = i.user_id
       AND e.direction = i.direction AND e.date BETWEEN to_timestamp(i.date) - ${window}::interval AND to_timestamp(i.date) + ${window}::interval)` : tx``}
-    ON CONFLICT DO NOTHING`
+    ON CONFLICT DO NOTHING
+    RETURNING chat_id, extract(epoch FROM date)::int8 AS date, direction, 1 AS sign`
 
+  const changes: Change[] = []
   const fromChatMember = events.filter((e) => e.origin === 'chat_member')
   if (fromChatMember.length > 0) {
-    await tx`
+    changes.push(...(await tx<Change[]>`
       DELETE FROM member_events e USING (${input(fromChatMember)}) i
       WHERE e.origin = 'service_message' AND e.chat_id = i.chat_id AND e.user_id = i.user_id AND e.direction = i.direction
-        AND e.date BETWEEN to_timestamp(i.date) - ${window}::interval AND to_timestamp(i.date) + ${window}::interval`
-    await insert(fromChatMember, false)
+        AND e.date BETWEEN to_timestamp(i.date) - ${window}::interval AND to_timestamp(i.date) + ${window}::interval
+      RETURNING e.chat_id, extract(epoch FROM e.date)::int8 AS date, e.direction, -1 AS sign`))
+    changes.push(...(await insert(fromChatMember, false)))
   }
   const fromService = events.filter((e) => e.origin === 'service_message')
-  if (fromService.length > 0) await insert(fromService, true)
+  if (fromService.length > 0) changes.push(...(await insert(fromService, true)))
+  const counted = changes.filter((c) => c.direction !== 0)
+  if (counted.length === 0) return
+  await withRollups(tx, engine, tx`
+    WITH delta AS (
+      SELECT t.chat_id, to_timestamp(t.date) AS at, NULL::int8 AS sender_id, 0 AS messages, 0 AS reactions,
+             CASE WHEN t.direction > 0 THEN t.sign ELSE 0 END AS joins, CASE WHEN t.direction < 0 THEN t.sign ELSE 0 END AS leaves
+      FROM unnest(${column(tx, counted, 'int8', (c) => c.chat_id)}::int8[], ${column(tx, counted, 'int8', (c) => c.date)}::int8[],
+                  ${column(tx, counted, 'int2', (c) => c.direction)}::int2[], ${column(tx, counted, 'int4', (c) => c.sign)}::int4[])
+        AS t(chat_id, date, direction, sign)
+    )`)
+}
+
+/** A member event stored (+1) or replaced by a richer one (-1), for the rollups. */
+interface Change {
+  chat_id: string
+  date: string
+  direction: number
+  sign: number
 }
 
 async function writeBotMemberships(tx: TransactionSql, rows: UpdateRows): Promise<void> {

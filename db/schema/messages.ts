@@ -24,7 +24,9 @@ export const messages = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.chatId, t.messageId, t.date] }),
-    index('messages_chat_date_idx').on(t.chatId, t.date),
+    // Commands read rollups, not this table; a BRIN index keeps raw time scans possible for
+    // almost no cost per insert, where a second btree would cost a third of the ingest rate.
+    index('messages_date_brin').using('brin', t.date),
   ],
 )
 

@@ -1,4 +1,4 @@
-import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
+import { bigint, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
 
 // Reactions are keyed as the emoji itself, `custom:<custom_emoji_id>` or `paid`.
 export const reactionEvents = pgTable(
@@ -11,11 +11,13 @@ export const reactionEvents = pgTable(
     actorId: bigint('actor_id', { mode: 'number' }).notNull(),
     oldReactions: text('old_reactions').array().notNull(),
     newReactions: text('new_reactions').array().notNull(),
+    // How many reactions this change added (new ones not in the old list); rollups sum it.
+    added: smallint('added').notNull().default(0),
     updateId: bigint('update_id', { mode: 'number' }).notNull(),
   },
   (t) => [
     uniqueIndex('reaction_events_update_idx').on(t.updateId, t.date),
-    index('reaction_events_chat_date_idx').on(t.chatId, t.date),
+    index('reaction_events_date_brin').using('brin', t.date),
   ],
 )
 

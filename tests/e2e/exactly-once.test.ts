@@ -82,5 +82,30 @@ describe('a bot killed with SIGKILL mid-stream', () => {
       SELECT chat_id || ':' || message_id AS key, edit_count FROM messages WHERE edit_count > 0`
     expect(new Map(perMessage.map((r) => [r.key, r.edit_count]))).toEqual(e.editsPerMessage)
     expect(api.confirmedOffset).toBeGreaterThan(0)
+
+    // Rollups kept in the same transactions agree with the raw rows: nothing counted twice there either.
+    const mismatches = await sql`
+      WITH raw AS (
+        SELECT chat_id, (date AT TIME ZONE 'UTC')::date AS day, count(*)::int AS messages FROM messages GROUP BY 1, 2
+      ), raw_senders AS (
+        SELECT chat_id, sender_id, count(*)::int AS messages FROM messages GROUP BY 1, 2
+      )
+      SELECT 'day' AS kind, r.chat_id, r.day::text AS key FROM raw r
+        FULL JOIN chat_activity_day d ON d.chat_id = r.chat_id AND d.day = r.day
+        WHERE r.messages IS DISTINCT FROM NULLIF(d.messages, 0)
+      UNION ALL
+      SELECT 'sender', s.chat_id, s.sender_id::text FROM raw_senders s
+        FULL JOIN sender_total t ON t.chat_id = s.chat_id AND t.sender_id = s.sender_id
+        WHERE s.messages IS DISTINCT FROM NULLIF(t.messages, 0)`
+    expect(mismatches).toEqual([])
+    const [reactions] = await sql<{ raw: number; rolled: number }[]>`
+      SELECT (SELECT coalesce(sum(added), 0)::int FROM reaction_events) AS raw,
+             (SELECT coalesce(sum(reactions), 0)::int FROM chat_activity_15m) AS rolled`
+    expect(reactions!.rolled).toBe(reactions!.raw)
+    const [members] = await sql<{ joins: number; leaves: number; rj: number; rl: number }[]>`
+      SELECT count(*) FILTER (WHERE direction = 1)::int AS joins, count(*) FILTER (WHERE direction = -1)::int AS leaves,
+             (SELECT sum(joins)::int FROM chat_activity_day) AS rj, (SELECT sum(leaves)::int FROM chat_activity_day) AS rl
+      FROM member_events`
+    expect([members!.rj, members!.rl]).toEqual([members!.joins, members!.leaves])
   }, 240_000)
 })

@@ -1,0 +1,145 @@
+// npm run bench:ingest [-- N]: updates/s through the bot's real update handling, against a raw
+// COPY of the same rows (the ceiling) and one INSERT per update (the naive baseline).
+import { Writable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import type { Update } from 'grammy/types'
+import pino from 'pino'
+import { createBot } from '../../bot/create-bot.ts'
+import { BatchWriter } from '../../bot/ingest/batch-writer.ts'
+import { mapUpdate } from '../../bot/ingest/map-update.ts'
+import { emptyRows, type UpdateRows } from '../../bot/ingest/rows.ts'
+import { appendRows } from '../../bot/ingest/merge-rows.ts'
+import { createTrafficGenerator } from '../support/synthetic-updates.ts'
+import { createBenchDatabase, fmt, peakRssMb } from './bench-db.ts'
+
+const N = Number(process.argv[2] ?? 200_000)
+const NAIVE_N = Math.min(N, 10_000)
+const BOT_ID = 123456789
+const log = pino({ level: 'warn' })
+
+function makeUpdates(n: number): Update[] {
+  const traffic = createTrafficGenerator({ chats: 200, users: 20_000, seed: 1 })
+  const list: Update[] = []
+  for (let i = 0; i < n; i++) list.push({ update_id: i + 1, ...traffic.next() } as Update)
+  return list
+}
+
+async function runBot(updates: Update[]): Promise<number> {
+  const database = await createBenchDatabase('bot')
+  try {
+    const writer = new BatchWriter(database.sql, { maxRows: 5000, maxDelayMs: 20, log, botId: BOT_ID })
+    const bot = createBot({
+      token: `${BOT_ID}:BenchTokenBenchTokenBenchToken`, apiRoot: 'http://127.0.0.1:9', sql: database.sql, writer, log,
+      warnWithoutAdmin: false,
+      botInfo: { id: BOT_ID, is_bot: true, first_name: 'Bench', username: 'bench_bot', can_join_groups: true,
+        can_read_all_group_messages: true, supports_inline_queries: false, can_connect_to_business: false,
+        has_main_web_app: false, has_topics_enabled: false, allows_users_to_create_topics: false } as never,
+    })
+    const started = performance.now()
+    // As the runner does: many updates in flight, each resolving when its rows are committed.
+    const window = 20_000
+    const inFlight = new Set<Promise<void>>()
+    for (const update of updates) {
+      const p: Promise<void> = bot.handleUpdate(update).finally(() => inFlight.delete(p))
+      inFlight.add(p)
+      if (inFlight.size >= window) await Promise.race(inFlight)
+    }
+    await Promise.all(inFlight)
+    await writer.close()
+    const seconds = (performance.now() - started) / 1000
+    const [row] = await database.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM messages`
+    if (!row || row.n === 0) throw new Error('the bot stored nothing')
+    return updates.length / seconds
+  } finally {
+    await database.drop()
+  }
+}
+
+const copyText = (v: unknown): string =>
+  v === null || v === undefined ? '\\N' : String(v).replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
+const ts = (seconds: number) => new Date(seconds * 1000).toISOString()
+
+async function copyRows(sql: import('postgres').Sql, table: string, columns: string[], rows: unknown[][]): Promise<void> {
+  if (rows.length === 0) return
+  const target = await sql.unsafe(`COPY ${table} (${columns.join(', ')}) FROM STDIN`).writable()
+  const chunk = 5000
+  await pipeline(
+    (async function* () {
+      for (let i = 0; i < rows.length; i += chunk)
+        yield rows.slice(i, i + chunk).map((r) => r.map(copyText).join('\t')).join('\n') + '\n'
+    })(),
+    target as Writable,
+  )
+}
+
+async function runCopy(updates: Update[]): Promise<number> {
+  const database = await createBenchDatabase('copy')
+  try {
+    const started = performance.now()
+    const all: UpdateRows = emptyRows()
+    for (const u of updates) {
+      const r = mapUpdate(u, BOT_ID)
+      if (r.rows) appendRows(all, r.rows)
+    }
+    const sql = database.sql
+    const chats = new Map(all.chats.map((c) => [c.chatId, c]))
+    const users = new Map(all.users.map((u) => [u.userId, u]))
+    const messages = new Map([...all.edits, ...all.messages].map((m) => [`${m.chatId}:${m.messageId}`, m]))
+    await copyRows(sql, 'chats', ['chat_id', 'type', 'title'], [...chats.values()].map((c) => [c.chatId, c.type, c.title]))
+    await copyRows(sql, 'users', ['user_id', 'first_name', 'username', 'name_date'], [...users.values()].map((u) => [u.userId, u.firstName, u.username, ts(u.date)]))
+    await copyRows(sql, 'messages', ['chat_id', 'message_id', 'date', 'sender_id', 'sender_type', 'kind', 'text_length', 'link_count', 'mention_count'],
+      [...messages.values()].map((m) => [m.chatId, m.messageId, ts(m.date), m.senderId, m.senderType, m.kind, m.textLength, m.linkCount, m.mentionCount]))
+    await copyRows(sql, 'message_edits', ['chat_id', 'message_id', 'edit_date', 'message_date'],
+      [...new Map(all.edits.map((e) => [`${e.chatId}:${e.messageId}:${e.editDate}`, e])).values()].map((e) => [e.chatId, e.messageId, ts(e.editDate), ts(e.date)]))
+    await copyRows(sql, 'reaction_events', ['chat_id', 'message_id', 'date', 'actor_id', 'old_reactions', 'new_reactions', 'update_id'],
+      all.reactions.map((r) => [r.chatId, r.messageId, ts(r.date), r.actorId, `{${r.oldReactions.join(',')}}`, `{${r.newReactions.map((x) => `"${x}"`).join(',')}}`, r.updateId]))
+    await copyRows(sql, 'member_events', ['chat_id', 'user_id', 'date', 'event', 'direction', 'origin', 'update_id'],
+      all.memberEvents.map((e) => [e.chatId, e.userId, ts(e.date), e.event, e.direction, e.origin, e.updateId]))
+    return updates.length / ((performance.now() - started) / 1000)
+  } finally {
+    await database.drop()
+  }
+}
+
+async function runNaive(updates: Update[]): Promise<number> {
+  const database = await createBenchDatabase('naive')
+  try {
+    const sql = database.sql
+    const started = performance.now()
+    for (const u of updates) {
+      const m = u.message
+      if (m) {
+        await sql`INSERT INTO messages (chat_id, message_id, date, sender_id, sender_type, kind, text_length)
+          VALUES (${m.chat.id}, ${m.message_id}, ${ts(m.date)}, ${m.from?.id ?? null}, 'user', ${m.text ? 'text' : 'other'}, ${m.text?.length ?? 0})
+          ON CONFLICT DO NOTHING`
+      } else if (u.edited_message) {
+        const e = u.edited_message
+        await sql`UPDATE messages SET edit_count = edit_count + 1 WHERE chat_id = ${e.chat.id} AND message_id = ${e.message_id}`
+      } else if (u.message_reaction) {
+        const r = u.message_reaction
+        await sql`INSERT INTO reaction_events (chat_id, message_id, date, actor_id, old_reactions, new_reactions, update_id)
+          VALUES (${r.chat.id}, ${r.message_id}, ${ts(r.date)}, ${r.user?.id ?? 0}, '{}', '{}', ${u.update_id}) ON CONFLICT DO NOTHING`
+      } else if (u.chat_member) {
+        const c = u.chat_member
+        await sql`INSERT INTO member_events (chat_id, user_id, date, event, direction, origin, update_id)
+          VALUES (${c.chat.id}, ${c.new_chat_member.user.id}, ${ts(c.date)}, 'join', 1, 'chat_member', ${u.update_id}) ON CONFLICT DO NOTHING`
+      }
+    }
+    return updates.length / ((performance.now() - started) / 1000)
+  } finally {
+    await database.drop()
+  }
+}
+
+if (process.env.ONLY_BOT) { const u = makeUpdates(N); console.log(await runBot(u)); process.exit(0) }
+const updates = makeUpdates(N)
+console.log(`ingest benchmark: ${fmt(N)} synthetic updates (200 chats, 20,000 users; messages, edits, reactions, joins/leaves)`)
+const bot = await runBot(updates)
+console.log(`  bot (handleUpdate → batch writer → PostgreSQL): ${fmt(bot)} updates/s`)
+const copy = await runCopy(updates)
+console.log(`  ceiling (raw COPY of the same rows):            ${fmt(copy)} updates/s`)
+const naive = await runNaive(updates.slice(0, NAIVE_N))
+console.log(`  naive (one INSERT per update, ${fmt(NAIVE_N)} updates):  ${fmt(naive)} updates/s`)
+console.log(`  bot / naive: ${fmt(bot / naive, 1)}×   bot / COPY ceiling: ${fmt((bot / copy) * 100, 0)}%`)
+console.log(`  peak RSS: ${fmt(peakRssMb())} MB`)
+console.log(`  targets: ≥ 50,000 updates/s ${bot >= 50_000 ? 'met' : 'NOT met'}; ≥ 30× naive ${bot / naive >= 30 ? 'met' : 'NOT met'}`)
