@@ -358,6 +358,12 @@ async function writeMigrations(tx: TransactionSql, rows: UpdateRows): Promise<vo
     INSERT INTO chats (chat_id, type) SELECT t.to_id, 'supergroup'
     FROM unnest(${column(tx, list, 'int8', (m) => m.toChatId)}::int8[]) AS t(to_id)
     ON CONFLICT DO NOTHING`
+  // The supergroup keeps the group's settings unless it already has its own.
+  await tx`
+    UPDATE chats c SET time_zone = old.time_zone, commands_access = old.commands_access
+    FROM unnest(${column(tx, list, 'int8', (m) => m.fromChatId)}::int8[], ${column(tx, list, 'int8', (m) => m.toChatId)}::int8[]) AS t(from_id, to_id)
+    JOIN chats old ON old.chat_id = t.from_id
+    WHERE c.chat_id = t.to_id AND c.time_zone = 'UTC' AND c.commands_access = 'everyone'`
   await tx`
     UPDATE chats c SET migrated_to_chat_id = t.to_id, type = 'group', updated_at = now()
     FROM unnest(${column(tx, list, 'int8', (m) => m.fromChatId)}::int8[], ${column(tx, list, 'int8', (m) => m.toChatId)}::int8[]) AS t(from_id, to_id)
