@@ -71,7 +71,7 @@ async function raw(zone: string, range: DayRange) {
   const [totals] = await sql<{ messages: number; senders: number; reactions: number; joins: number; leaves: number }[]>`
     SELECT (SELECT count(*)::int FROM messages WHERE chat_id = ANY(${ids}) AND ${inRange('date')}) AS messages,
       (SELECT count(DISTINCT sender_id)::int FROM messages WHERE chat_id = ANY(${ids}) AND ${inRange('date')}) AS senders,
-      (SELECT coalesce(sum(added), 0)::int + 0 FROM reaction_events WHERE chat_id = ANY(${ids}) AND ${inRange('date')}) AS reactions,
+      (SELECT coalesce(sum(added), 0)::int FROM reaction_events WHERE chat_id = ANY(${ids}) AND ${inRange('date')}) AS reactions,
       (SELECT count(*)::int FROM member_events WHERE chat_id = ANY(${ids}) AND direction = 1 AND ${inRange('date')}) AS joins,
       (SELECT count(*)::int FROM member_events WHERE chat_id = ANY(${ids}) AND direction = -1 AND ${inRange('date')}) AS leaves`
   const days = await sql<{ day: string; n: number }[]>`
