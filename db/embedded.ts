@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
@@ -60,11 +61,23 @@ export async function startEmbeddedPostgres(dataDir: string, log?: Logger): Prom
     log?.info({ databaseDir }, 'initialising the embedded PostgreSQL data directory')
     await server.initialise()
   }
+  if (process.getuid?.() === 0) assertPostgresUserCanWrite(databaseDir)
   await removeStalePid(databaseDir)
   await server.start()
   await ensureDatabase(url)
   log?.info({ port: settings.port, databaseDir }, 'embedded PostgreSQL is running')
   return { url, stop: () => server.stop() }
+}
+
+/** As root, the server runs as `postgres`, which must reach the directory through every parent. */
+function assertPostgresUserCanWrite(databaseDir: string): void {
+  const probe = spawnSync('runuser', ['-u', 'postgres', '--', 'test', '-w', databaseDir])
+  if (probe.status !== 0) {
+    throw new Error(
+      `the postgres user cannot write ${databaseDir}: a parent directory is closed to it. ` +
+        'Set DATA_DIR to a directory it can reach, e.g. DATA_DIR=/var/lib/tg-analytics',
+    )
+  }
 }
 
 async function loadOrCreateSettings(file: string): Promise<Settings> {

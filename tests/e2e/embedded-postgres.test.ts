@@ -1,0 +1,58 @@
+import { spawn } from 'node:child_process'
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import postgres from 'postgres'
+import { afterAll, describe, expect, it } from 'vitest'
+import { startFakeBotApi } from '../support/fake-bot-api.ts'
+
+// `npm start` without DATABASE_URL: the bot runs its own PostgreSQL under DATA_DIR.
+describe('the bot without DATABASE_URL', () => {
+  let dataDir = ''
+  afterAll(async () => {
+    if (dataDir) await rm(dataDir, { recursive: true, force: true })
+  })
+
+  it('starts an embedded PostgreSQL on its own port, stores updates there and keeps them across restarts', async () => {
+    const api = await startFakeBotApi()
+    dataDir = await mkdtemp(path.join(tmpdir(), 'tg-embedded-'))
+    await chmod(dataDir, 0o755) // as root, the server runs as the postgres user
+    const run = () => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'bot/main.ts'], {
+        env: { PATH: process.env.PATH, BOT_TOKEN: api.token, TELEGRAM_API_ROOT: api.apiRoot, DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      })
+      return { child, exited: new Promise<number | null>((r) => child.once('exit', (code) => r(code))) }
+    }
+    const message = (id: number) => ({
+      message: { message_id: id, date: Math.floor(Date.now() / 1000), chat: { id: -1001234, type: 'supergroup', title: 'Local' },
+        from: { id: 77, is_bot: false, first_name: 'Ann' }, text: `m${id}` },
+    })
+    try {
+      let bot = run()
+      api.pushUpdate(message(1) as never)
+      await api.waitFor(() => api.pending().length === 0, 90_000, 'the first update to be stored')
+      bot.child.kill('SIGTERM')
+      expect(await bot.exited).toBe(0)
+
+      bot = run()
+      api.pushUpdate(message(2) as never)
+      await api.waitFor(() => api.pending().length === 0, 90_000, 'the second update to be stored')
+      bot.child.kill('SIGTERM')
+      expect(await bot.exited).toBe(0)
+
+      const settings = JSON.parse(await readFile(path.join(dataDir, 'embedded-postgres.json'), 'utf8')) as { port: number; password: string }
+      expect(settings.port).not.toBe(5432)
+      // The bot stopped its server on SIGTERM; start it again only to read what was stored.
+      const { startEmbeddedPostgres } = await import('../../db/embedded.ts')
+      const embedded = await startEmbeddedPostgres(dataDir)
+      const sql = postgres(embedded.url, { max: 1, onnotice: () => {} })
+      const rows = await sql<{ message_id: number }[]>`SELECT message_id FROM messages ORDER BY message_id`
+      await sql.end()
+      await embedded.stop()
+      expect(rows.map((r) => r.message_id)).toEqual([1, 2])
+    } finally {
+      await api.close()
+    }
+  }, 180_000)
+})
