@@ -128,7 +128,9 @@ export class BatchWriter {
       try {
         const mark = watermark === undefined ? undefined : { botId: this.options.botId, updateId: watermark }
         const rows = merge(batch.items)
+        const started = performance.now()
         this.committed(await writeBatch(this.sql, this.seen.withoutKnown(rows), mark, this.options.engine))
+        this.options.log.debug({ updates: batch.count, ms: Math.round(performance.now() - started) }, 'batch committed')
         this.seen.remember(rows)
         for (const item of batch.items) item.resolve()
         if (attempt > 1) this.options.log.info({ attempt, updates: batch.count }, 'database is back; batch committed')

@@ -15,16 +15,18 @@ import { createBenchDatabase, fmt, peakRssMb } from './bench-db.ts'
 const N = Number(process.argv[2] ?? 200_000)
 const NAIVE_N = Math.min(N, 10_000)
 const BOT_ID = 123456789
-const log = pino({ level: 'warn' })
+const log = pino({ level: process.env.BENCH_LOG ?? 'warn' })
 
-function makeUpdates(n: number): Update[] {
+// Kept as JSON text, the way updates arrive from getUpdates; the bot's run parses each one.
+function makeUpdates(n: number): string[] {
   const traffic = createTrafficGenerator({ chats: 200, users: 20_000, seed: 1 })
-  const list: Update[] = []
-  for (let i = 0; i < n; i++) list.push({ update_id: i + 1, ...traffic.next() } as Update)
+  const list: string[] = []
+  for (let i = 0; i < n; i++) list.push(JSON.stringify({ update_id: i + 1, ...traffic.next() }))
   return list
 }
+const parse = (json: string) => JSON.parse(json) as Update
 
-async function runBot(updates: Update[]): Promise<number> {
+async function runBot(updates: string[]): Promise<number> {
   const database = await createBenchDatabase('bot')
   try {
     const writer = new BatchWriter(database.sql, { maxRows: 5000, maxDelayMs: 20, log, botId: BOT_ID })
@@ -37,10 +39,10 @@ async function runBot(updates: Update[]): Promise<number> {
     })
     const started = performance.now()
     // As the runner does: many updates in flight, each resolving when its rows are committed.
-    const window = 20_000
+    const window = 10_000
     const inFlight = new Set<Promise<void>>()
-    for (const update of updates) {
-      const p: Promise<void> = bot.handleUpdate(update).finally(() => inFlight.delete(p))
+    for (const json of updates) {
+      const p: Promise<void> = bot.handleUpdate(parse(json)).finally(() => inFlight.delete(p))
       inFlight.add(p)
       if (inFlight.size >= window) await Promise.race(inFlight)
     }
@@ -72,13 +74,13 @@ async function copyRows(sql: import('postgres').Sql, table: string, columns: str
   )
 }
 
-async function runCopy(updates: Update[]): Promise<number> {
+async function runCopy(updates: string[]): Promise<number> {
   const database = await createBenchDatabase('copy')
   try {
     const started = performance.now()
     const all: UpdateRows = emptyRows()
-    for (const u of updates) {
-      const r = mapUpdate(u, BOT_ID)
+    for (const json of updates) {
+      const r = mapUpdate(parse(json), BOT_ID)
       if (r.rows) appendRows(all, r.rows)
     }
     const sql = database.sql
@@ -101,12 +103,13 @@ async function runCopy(updates: Update[]): Promise<number> {
   }
 }
 
-async function runNaive(updates: Update[]): Promise<number> {
+async function runNaive(updates: string[]): Promise<number> {
   const database = await createBenchDatabase('naive')
   try {
     const sql = database.sql
     const started = performance.now()
-    for (const u of updates) {
+    for (const json of updates) {
+      const u = parse(json)
       const m = u.message
       if (m) {
         await sql`INSERT INTO messages (chat_id, message_id, date, sender_id, sender_type, kind, text_length)

@@ -47,11 +47,17 @@ export function createTrafficGenerator(options: GeneratorOptions) {
   const chatOf = (i: number) => ({ id: -1001000000000 - i, type: 'supergroup' as const, title: `Group ${i} ${NAMES[i % NAMES.length]}` })
   const userOf = (u: number) => ({ id: 10_000 + u, is_bot: false, first_name: NAMES[u % NAMES.length]!, username: `user${u}` })
   const pick = (n: number) => Math.floor(random() * n)
+  // Real groups are skewed: a few big chats carry most traffic, and in each a few members
+  // write most messages. Rank r is drawn with weight ~ 1/r (a Zipf law).
+  const zipf = (n: number) => Math.min(n - 1, Math.floor(Math.exp(random() * Math.log(n + 1))) - 1)
+  const chatSize = (c: number) => Math.max(5, Math.floor(options.users / (c + 1)))
+  // Each chat's members are a slice of the users, so membership overlaps like real groups.
+  const memberOf = (c: number, rank: number) => (c * 7919 + rank) % options.users
 
   function message(): Omit<Update, 'update_id'> {
-    const c = pick(options.chats)
+    const c = zipf(options.chats)
     const chat = chatOf(c)
-    const u = pick(options.users)
+    const u = memberOf(c, zipf(chatSize(c)))
     const id = (nextMessageId.get(c) ?? 0) + 1
     nextMessageId.set(c, id)
     date += random() < 0.5 ? 1 : 0
@@ -83,16 +89,17 @@ export function createTrafficGenerator(options: GeneratorOptions) {
     if (!m) return undefined
     expected.reactionEvents++
     const chat = chatOf(-1001000000000 - m.chatId)
-    return { message_reaction: { chat, message_id: m.messageId, user: userOf(pick(options.users)), date,
+    const c = -1001000000000 - m.chatId
+    return { message_reaction: { chat, message_id: m.messageId, user: userOf(memberOf(c, zipf(chatSize(c)))), date,
       old_reaction: [], new_reaction: [{ type: 'emoji', emoji: EMOJI[pick(EMOJI.length)]! }] } as never }
   }
 
   function membership(): Omit<Update, 'update_id'> {
-    const c = pick(options.chats)
+    const c = zipf(options.chats)
     const chat = chatOf(c)
     const set = members.get(c) ?? new Set<number>()
     members.set(c, set)
-    const u = pick(options.users)
+    const u = memberOf(c, pick(chatSize(c)))
     const joining = !set.has(u)
     if (joining) set.add(u)
     else set.delete(u)
