@@ -1,0 +1,221 @@
+import postgres, { type Sql } from 'postgres'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { BatchWriter, type BatchWriterOptions } from '../../bot/ingest/batch-writer.ts'
+import { createTestDatabase, withDatabase, ADMIN_URL, type TestDatabase } from '../support/test-db.ts'
+import { memoryLogger, PINO_ERROR, type LogLine } from './support/memory-log.ts'
+import { truncateAll } from './support/tables.ts'
+import { TcpProxy } from './support/tcp-proxy.ts'
+import {
+  chatMemberUpdate, editUpdate, emoji, group, member, messageUpdate, reactionCountUpdate, reactionUpdate, rowsOf, T0,
+  TEST_BOT_ID, textMessage, user,
+} from './support/updates.ts'
+
+let db: TestDatabase
+const cleanups: (() => Promise<unknown>)[] = []
+
+beforeAll(async () => {
+  db = await createTestDatabase('ingest_writer')
+})
+afterAll(async () => {
+  await db?.drop()
+})
+beforeEach(async () => {
+  await truncateAll(db.sql)
+})
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()!().catch(() => {})
+})
+
+const chat = group(-1003100000001, 'Writer')
+const sender = user(2001, 'Writer Test')
+const message = (messageId: number, date = T0 + messageId, from = sender, c = chat) =>
+  rowsOf(messageUpdate(textMessage({ chat: c, messageId, date, from, text: `m${messageId}` })))
+
+/** A postgres.js client of the writer's own (through the proxy when given one). */
+function client(port?: number): Sql {
+  const url = port === undefined ? db.url : withDatabase(ADMIN_URL.replace(/:5432\b/, `:${port}`), db.name)
+  const sql = postgres(url, { max: 2, onnotice: () => {}, connect_timeout: 2 })
+  cleanups.push(() => sql.end({ timeout: 1 }))
+  return sql
+}
+
+function writer(sql: Sql, options: Partial<BatchWriterOptions> = {}): { writer: BatchWriter; lines: LogLine[] } {
+  const { log, lines } = memoryLogger()
+  const w = new BatchWriter(sql, { maxRows: 1000, maxDelayMs: 5, log, botId: TEST_BOT_ID, retry: { initialMs: 20, maxMs: 100 }, ...options })
+  cleanups.push(() => w.close({ abandon: true }))
+  return { writer: w, lines }
+}
+
+function track(promise: Promise<void>) {
+  const state = { settled: false, rejected: false, error: undefined as unknown }
+  promise.then(() => { state.settled = true }, (error) => { state.settled = true; state.rejected = true; state.error = error })
+  return state
+}
+
+async function waitFor(condition: () => boolean | Promise<boolean>, label: string, timeoutMs = 15_000): Promise<void> {
+  const until = Date.now() + timeoutMs
+  while (!(await condition())) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${label}`)
+    await new Promise((r) => setTimeout(r, 10))
+  }
+}
+
+const countMessages = async (sql: Sql = db.sql) => (await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM messages`)[0]!.n
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+describe('commit, then resolve', () => {
+  it('add() is pending until flushed and the rows are visible from another connection when it resolves', async () => {
+    const { writer: w } = writer(client(), { maxDelayMs: 60_000 })
+    const added = w.add(message(1))
+    const state = track(added)
+    await sleep(100)
+    expect(state.settled).toBe(false)
+    expect(await countMessages()).toBe(0)
+    const flushed = w.flush()
+    await added
+    expect(await countMessages()).toBe(1)
+    await flushed
+  })
+
+  it('every add() across many batches sees its own row from another connection the moment it resolves', async () => {
+    const { writer: w } = writer(client(), { maxRows: 7, maxDelayMs: 2 })
+    const seen: { id: number; visible: number }[] = []
+    const checks: Promise<void>[] = []
+    for (let id = 1; id <= 60; id++) {
+      checks.push(w.add(message(id)).then(async () => {
+        const [row] = await db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM messages WHERE message_id = ${id}`
+        seen.push({ id, visible: row!.n })
+      }))
+      if (id % 13 === 0) await sleep(5)
+    }
+    await Promise.all(checks)
+    expect(seen).toHaveLength(60)
+    expect(seen.filter((s) => s.visible !== 1)).toEqual([])
+  })
+})
+
+describe('database outage', () => {
+  let proxy: TcpProxy
+
+  beforeEach(async () => {
+    proxy = new TcpProxy()
+    await proxy.start()
+    cleanups.push(() => proxy.stop())
+  })
+
+  it('keeps add() pending and retries while the database is unreachable, then stores everything exactly once', async () => {
+    const { writer: w, lines } = writer(client(proxy.port))
+    await w.add(message(1))
+    expect(await countMessages()).toBe(1)
+
+    await proxy.stop()
+    const during = [
+      w.add(message(2)),
+      w.add(rowsOf(editUpdate({ ...textMessage({ chat, messageId: 1, date: T0 + 1, from: sender, text: 'edited!' }), edit_date: T0 + 50 }))),
+      w.add(rowsOf(reactionUpdate({ chat, messageId: 1, date: T0 + 51, user: user(2002, 'Reactor'), old: [], now: [emoji('👍')] }))),
+      w.add(rowsOf(chatMemberUpdate({ chat, from: user(2003, 'Joiner'), date: T0 + 52, old: member(user(2003, 'Joiner'), 'left'), now: member(user(2003, 'Joiner'), 'member') }))),
+    ]
+    const states = during.map(track)
+    const failures = () => lines.filter((l) => l.level === PINO_ERROR && /could not commit a batch/.test(l.msg)).length
+    await waitFor(() => failures() >= 3, 'three failed attempts')
+    // More rows arrive while the writer is still retrying.
+    during.push(w.add(message(3)))
+    states.push(track(during[during.length - 1]!))
+    await waitFor(() => failures() >= 5, 'two more failed attempts')
+
+    expect(states.map((s) => s.settled)).toEqual([false, false, false, false, false])
+    expect(await countMessages()).toBe(1)
+    expect(await db.sql`SELECT count(*)::int AS n FROM member_events`).toEqual([{ n: 0 }])
+
+    await proxy.start()
+    await Promise.all(during)
+    expect(states.every((s) => s.settled && !s.rejected)).toBe(true)
+    const [counts] = await db.sql`
+      SELECT (SELECT count(*)::int FROM messages) AS messages, (SELECT count(*)::int FROM message_edits) AS edits,
+             (SELECT sum(edit_count)::int FROM messages) AS edit_count, (SELECT count(*)::int FROM reaction_events) AS reactions,
+             (SELECT count(*)::int FROM member_events) AS members,
+             (SELECT sum(messages)::int FROM chat_activity_day) AS rollup_messages, (SELECT sum(joins)::int FROM chat_activity_day) AS rollup_joins`
+    expect(counts).toEqual({ messages: 3, edits: 1, edit_count: 1, reactions: 1, members: 1, rollup_messages: 3, rollup_joins: 1 })
+    expect(lines.some((l) => /database is back/.test(l.msg))).toBe(true)
+
+    await w.add(message(4))
+    expect(await countMessages()).toBe(4)
+  })
+
+  it('a commit whose answer is lost is retried without storing anything twice', async () => {
+    const { writer: w, lines } = writer(client(proxy.port))
+    await w.add(message(1))
+    proxy.loseNextCommitAck()
+    const rows = [
+      message(2),
+      rowsOf(editUpdate({ ...textMessage({ chat, messageId: 1, date: T0 + 1, from: sender, text: 'edited' }), edit_date: T0 + 60 })),
+      rowsOf(reactionUpdate({ chat, messageId: 2, date: T0 + 61, user: user(2004, 'R'), old: [], now: [emoji('🔥'), emoji('👍')] })),
+      rowsOf(reactionCountUpdate({ chat, messageId: 1, date: T0 + 62, counts: [[emoji('🎉'), 4]] })),
+      rowsOf(chatMemberUpdate({ chat, from: user(2005, 'J'), date: T0 + 63, old: member(user(2005, 'J'), 'left'), now: member(user(2005, 'J'), 'member') })),
+    ]
+    await Promise.all(rows.map((r) => w.add(r)))
+    expect(proxy.commitsLost).toBe(1)
+    expect(lines.filter((l) => /could not commit a batch/.test(l.msg)).length).toBeGreaterThanOrEqual(1)
+    const [counts] = await db.sql`
+      SELECT (SELECT count(*)::int FROM messages) AS messages, (SELECT sum(edit_count)::int FROM messages) AS edit_count,
+             (SELECT count(*)::int FROM reaction_events) AS reactions, (SELECT count(*)::int FROM member_events) AS members,
+             (SELECT sum(messages)::int FROM chat_activity_day) AS rollup_messages,
+             (SELECT sum(reactions)::int FROM chat_activity_day) AS rollup_reactions,
+             (SELECT sum(joins)::int FROM chat_activity_day) AS rollup_joins`
+    // By hand: messages 1 and 2; one edit; two reactions added by a user plus four anonymous ones; one join.
+    expect(counts).toEqual({ messages: 2, edit_count: 1, reactions: 1, members: 1, rollup_messages: 2, rollup_reactions: 6, rollup_joins: 1 })
+  })
+})
+
+describe('updates the database refuses', () => {
+  const poison = () => rowsOf(messageUpdate(textMessage({ chat, messageId: 3_000_000_000, date: T0, from: user(2999, 'Poison Sender') })))
+
+  it('stores the good updates of the batch, skips the poison one with an error log, and keeps working', async () => {
+    const { writer: w, lines } = writer(client(), { maxDelayMs: 30 })
+    const adds = [w.add(message(1)), w.add(message(2)), w.add(poison()), w.add(message(3)), w.add(message(4, T0 + 4, user(2010, 'Other')))]
+    const results = await Promise.allSettled(adds)
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'fulfilled'])
+    expect(await db.sql`SELECT message_id FROM messages ORDER BY message_id`).toEqual([1, 2, 3, 4].map((id) => ({ message_id: id })))
+    // Nothing of the refused update is half-stored (its sender is unique to it).
+    expect(await db.sql`SELECT user_id FROM users ORDER BY user_id`).toEqual([{ user_id: '2001' }, { user_id: '2010' }])
+    const refused = lines.filter((l) => l.level === PINO_ERROR && l.msg === 'the database refused an update; it is skipped')
+    expect(refused).toHaveLength(1)
+    expect(refused[0]).toMatchObject({ rows: { messages: 1, chats: 1, users: 1 } })
+    expect(JSON.stringify(refused[0]!.err)).toMatch(/out of range/)
+
+    await w.add(message(5))
+    await w.add(poison())
+    await w.add(message(6))
+    expect(await db.sql`SELECT count(*)::int AS n FROM messages`).toEqual([{ n: 6 }])
+    expect(lines.filter((l) => l.msg === 'the database refused an update; it is skipped')).toHaveLength(2)
+  })
+
+  it('the watermark is stored even when the refused update is the last of its batch', async () => {
+    const { writer: w } = writer(client(), { maxDelayMs: 30 })
+    const adds = [w.add(message(1)), w.add(poison())]
+    w.setWatermark(5_000)
+    await Promise.allSettled(adds)
+    await w.flush()
+    expect(await db.sql`SELECT last_update_id FROM bot_state WHERE bot_id = ${TEST_BOT_ID}`).toEqual([{ last_update_id: '5000' }])
+  })
+})
+
+describe('names and titles through the writer', () => {
+  const said = (messageId: number, date: number, firstName: string, title: string) =>
+    rowsOf(messageUpdate(textMessage({ chat: group(chat.id, title), messageId, date, from: user(2020, firstName) })))
+
+  it('a name and a title changed and changed back within one batch end as the latest ones', async () => {
+    const { writer: w } = writer(client(), { maxDelayMs: 30 })
+    await w.add(said(1, T0 + 1, 'Ann', 'Club'))
+    await Promise.all([w.add(said(2, T0 + 2, 'Annie', 'Club 2.0')), w.add(said(3, T0 + 3, 'Ann', 'Club'))])
+    await w.add(said(4, T0 + 4, 'Ann', 'Club'))
+    expect(await db.sql`SELECT first_name FROM users WHERE user_id = 2020`).toEqual([{ first_name: 'Ann' }])
+    expect(await db.sql`SELECT title FROM chats WHERE chat_id = ${chat.id}`).toEqual([{ title: 'Club' }])
+    expect(await db.sql`SELECT first_name, extract(epoch FROM since)::int8 AS since FROM user_names WHERE user_id = 2020 ORDER BY since`).toEqual([
+      { first_name: 'Ann', since: String(T0 + 1) }, { first_name: 'Annie', since: String(T0 + 2) }, { first_name: 'Ann', since: String(T0 + 3) },
+    ])
+    expect(await db.sql`SELECT title, extract(epoch FROM since)::int8 AS since FROM chat_titles WHERE chat_id = ${chat.id} ORDER BY since`).toEqual([
+      { title: 'Club', since: String(T0 + 1) }, { title: 'Club 2.0', since: String(T0 + 2) }, { title: 'Club', since: String(T0 + 3) },
+    ])
+  })
+})
