@@ -135,3 +135,24 @@ describe('the 23- and 25-hour days', () => {
     expect(hours.map((h) => h.n)).toEqual([23, 25])
   })
 })
+
+describe('rebuilding every rollup from the raw rows', () => {
+  it('gives the same rollups the ingest batches kept', async () => {
+    const { rebuildRollupsFromRaw } = await import('../../db/queries/rebuild-rollups.ts')
+    const snapshot = async () => {
+      const sql = database.sql
+      return {
+        q15: await sql`SELECT * FROM chat_activity_15m WHERE messages + reactions + joins + leaves <> 0 ORDER BY chat_id, bucket`,
+        hour: await sql`SELECT * FROM chat_activity_hour WHERE messages + reactions + joins + leaves <> 0 ORDER BY chat_id, local_hour`,
+        day: await sql`SELECT * FROM chat_activity_day WHERE messages + reactions + joins + leaves <> 0 ORDER BY chat_id, day`,
+        senderDay: await sql`SELECT * FROM sender_day ORDER BY chat_id, day, sender_id`,
+        senderTotal: await sql`SELECT * FROM sender_total ORDER BY chat_id, sender_id`,
+      }
+    }
+    await setChatTimeZone(database.sql, CHAT, 'Asia/Kolkata')
+    const before = await snapshot()
+    expect(before.senderDay.length).toBeGreaterThan(100)
+    await database.sql.begin((tx) => rebuildRollupsFromRaw(tx, [CHAT, OLD_GROUP], 'postgres'))
+    expect(await snapshot()).toEqual(before)
+  })
+})
