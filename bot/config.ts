@@ -37,6 +37,10 @@ const envSchema = z.object({
   BATCH_MAX_ROWS: z.coerce.number().int().min(1).max(100_000).default(5000),
   BATCH_MAX_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(25),
   NO_ADMIN_WARNING: boolFlag.default(true),
+  COOLDOWN_USER_SECONDS: z.coerce.number().int().min(0).max(3600).default(10),
+  COOLDOWN_CHAT_SECONDS: z.coerce.number().int().min(0).max(3600).default(3),
+  COOLDOWN_BUTTON_SECONDS: z.coerce.number().int().min(0).max(3600).default(2),
+  ANSWER_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(900),
 })
 
 export type Config = {
@@ -50,6 +54,9 @@ export type Config = {
   batchMaxRows: number
   batchMaxDelayMs: number
   warnWithoutAdmin: boolean
+  /** Seconds between commands of one sender, answers in one chat, button presses of one user. */
+  cooldowns: { userSeconds: number; chatSeconds: number; buttonSeconds: number }
+  answerCacheTtlSeconds: number
 }
 
 export class ConfigError extends Error {}
@@ -74,5 +81,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     batchMaxRows: e.BATCH_MAX_ROWS,
     batchMaxDelayMs: e.BATCH_MAX_DELAY_MS,
     warnWithoutAdmin: e.NO_ADMIN_WARNING,
+    cooldowns: { userSeconds: e.COOLDOWN_USER_SECONDS, chatSeconds: e.COOLDOWN_CHAT_SECONDS, buttonSeconds: e.COOLDOWN_BUTTON_SECONDS },
+    answerCacheTtlSeconds: e.ANSWER_CACHE_TTL_SECONDS,
   }
 }

@@ -7,6 +7,14 @@ import type { Logger } from './logger.ts'
 import type { BatchWriter } from './ingest/batch-writer.ts'
 import { ingestMiddleware } from './ingest/ingest-middleware.ts'
 import { botMembershipFeature } from './features/bot-membership.ts'
+import * as chatStats from '../db/queries/chat-stats.ts'
+import { createAnswerDeps, type AnalyticsOptions } from './answers/answer-deps.ts'
+import { statsFeature } from './features/stats.ts'
+import { heatmapFeature } from './features/heatmap.ts'
+import { topFeature } from './features/top.ts'
+import { periodButtonsFeature } from './features/period-buttons.ts'
+import { timezoneFeature } from './features/timezone.ts'
+import { accessFeature } from './features/access.ts'
 
 export interface BotDeps {
   token: string
@@ -16,6 +24,8 @@ export interface BotDeps {
   writer: BatchWriter
   log: Logger
   warnWithoutAdmin: boolean
+  /** Cache store, answer cache, cooldowns and clock of /stats, /heatmap, /top; defaults in process. */
+  analytics?: AnalyticsOptions
 }
 
 /** Builds the bot; starts nothing (main.ts does). */
@@ -35,6 +45,9 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
   })
   bot.use(ingestMiddleware(deps.writer, botId))
   bot.use(botMembershipFeature(deps.sql, deps.warnWithoutAdmin))
+  const answers = createAnswerDeps(deps.sql, chatStats, deps.analytics)
+  bot.use(statsFeature(answers), heatmapFeature(answers), topFeature(answers), periodButtonsFeature(answers))
+  bot.use(timezoneFeature(answers), accessFeature(answers))
 
   bot.catch((error) => logBotError(error, deps.log))
   return bot

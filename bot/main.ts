@@ -5,6 +5,11 @@ import { createLogger, type Logger } from './logger.ts'
 import { createBot } from './create-bot.ts'
 import { BatchWriter } from './ingest/batch-writer.ts'
 import { startPolling, type Polling } from './polling/run-polling.ts'
+import type { Redis } from 'ioredis'
+import { createRedis } from './redis.ts'
+import { AnswerCache } from './answers/answer-cache.ts'
+import { createKvStore } from './answers/redis-store.ts'
+import { registerCommands } from './features/commands-menu.ts'
 import { loadWatermark, startDatabase, type StartedDatabase } from './start-database.ts'
 
 const SHUTDOWN_GRACE_MS = 25_000
@@ -26,6 +31,7 @@ async function main(): Promise<void> {
   let database: StartedDatabase | undefined
   let writer: BatchWriter | undefined
   let bot: Bot<BotContext> | undefined
+  let redis: Redis | undefined
 
   const shutdown = async (signal: string, exitCode = 0) => {
     if (stopping.signal.aborted) return
@@ -42,6 +48,7 @@ async function main(): Promise<void> {
       if (polling && bot) await confirmOffset(bot.api, polling.tracker.nextOffset, log)
       await database?.close()
       await database?.stopEmbedded()
+      redis?.disconnect()
       clearTimeout(forced)
       log.info('stopped')
       process.exit(exitCode)
@@ -55,12 +62,18 @@ async function main(): Promise<void> {
 
   database = await startDatabase(config, log, stopping.signal)
   log.info({ engine: database.migration.engine }, 'storage engine')
+  redis = config.redisUrl ? createRedis(config.redisUrl, log) : undefined
+  // A failed connect is logged by the client, which keeps retrying; meanwhile memory serves.
+  redis?.connect().catch(() => {})
+  const store = createKvStore(redis, log)
+  const answerCache = new AnswerCache(store, { ttlMs: config.answerCacheTtlSeconds * 1000 })
   writer = new BatchWriter(database.sql, {
     maxRows: config.batchMaxRows,
     maxDelayMs: config.batchMaxDelayMs,
     log,
     botId: config.botId,
     engine: database.migration.engine,
+    onCommitted: (summary) => answerCache.invalidateChats(summary.chatIds),
   })
   bot = createBot({
     token: config.botToken,
@@ -69,6 +82,7 @@ async function main(): Promise<void> {
     writer,
     log,
     warnWithoutAdmin: config.warnWithoutAdmin,
+    analytics: { store, answerCache, cooldowns: config.cooldowns },
   })
   try {
     await bot.init()
@@ -80,6 +94,7 @@ async function main(): Promise<void> {
     }
     throw error
   }
+  await registerCommands(bot.api, log)
   const handledUpTo = await loadWatermark(database, config.botId)
   log.info({ bot: bot.botInfo.username, handledUpTo }, 'polling for updates')
   polling = startPolling(bot, writer, log, handledUpTo)

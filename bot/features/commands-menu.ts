@@ -1,0 +1,21 @@
+import type { Api } from 'grammy'
+import type { BotCommand } from 'grammy/types'
+import type { Logger } from '../logger.ts'
+
+/** The commands group members see in Telegram's command menu. */
+export const GROUP_COMMANDS: BotCommand[] = [
+  { command: 'stats', description: 'Messages, members and reactions; e.g. /stats 7d' },
+  { command: 'heatmap', description: 'Activity by weekday and hour' },
+  { command: 'top', description: 'Top senders; /top reactions for reactions received' },
+  { command: 'timezone', description: 'Show or set the time zone (admins)' },
+  { command: 'access', description: 'Who may use the commands: everyone or admins' },
+]
+
+/** Registers the menu for all groups; a failure is logged, the bot works without the menu. */
+export async function registerCommands(api: Api, log: Logger): Promise<void> {
+  try {
+    await api.setMyCommands(GROUP_COMMANDS, { scope: { type: 'all_group_chats' } })
+  } catch (error) {
+    log.warn({ err: error }, 'could not register the command menu')
+  }
+}

@@ -1,0 +1,40 @@
+import { Composer } from 'grammy'
+import type { BotContext } from '../context.ts'
+import { isChatAdmin } from '../answers/admin-check.ts'
+import type { AnswerDeps } from '../answers/answer-deps.ts'
+import { GROUPS_ONLY, messageSender, passCommandCooldown } from '../answers/command-gate.ts'
+import { inert } from '../answers/format.ts'
+import { canonicalTimeZone, localTime, utcOffsetLabel } from '../periods.ts'
+
+const EXAMPLE = 'Example: /timezone Europe/Berlin (or Asia/Kolkata, America/New_York, UTC).'
+
+/** `/timezone` shows the chat's zone; `/timezone <IANA name>` lets an admin change it. */
+export function timezoneFeature(deps: AnswerDeps): Composer<BotContext> {
+  const composer = new Composer<BotContext>()
+  composer.chatType(['group', 'supergroup']).command('timezone', async (ctx) => {
+    const chatId = ctx.chat.id
+    if (!(await passCommandCooldown(ctx, deps, chatId))) return
+    const arg = ctx.match.trim()
+    const now = deps.now()
+    if (!arg) {
+      const { timeZone } = await deps.queries.getChatSettings(deps.sql, chatId)
+      await ctx.reply(`Time zone here: ${timeZone} (${utcOffsetLabel(timeZone, now)}, local time ${localTime(timeZone, now)}).\nAdmins can change it. ${EXAMPLE}`)
+      return
+    }
+    if (!(await isChatAdmin(ctx.api, chatId, messageSender(ctx), ctx.log))) {
+      await ctx.reply('Only the admins of this chat can change its time zone.')
+      return
+    }
+    const zone = canonicalTimeZone(arg)
+    if (!zone) {
+      await ctx.reply(`“${inert(arg)}” is not an IANA time zone name.\n${EXAMPLE}`)
+      return
+    }
+    const { rebuiltMs } = await deps.queries.setChatTimeZone(deps.sql, chatId, zone)
+    deps.cache.invalidateChats([chatId])
+    ctx.log.info({ time_zone: zone, rebuilt_ms: rebuiltMs }, 'chat time zone changed')
+    await ctx.reply(`Time zone set to ${zone} (${utcOffsetLabel(zone, now)}, local time ${localTime(zone, now)}). Days, weekdays and hours in every answer now follow it.`)
+  })
+  composer.chatType('private').command('timezone', (ctx) => ctx.reply(GROUPS_ONLY))
+  return composer
+}
