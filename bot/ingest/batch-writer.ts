@@ -156,22 +156,22 @@ export class BatchWriter {
 
   /** One update's rows are refused by the database: find it, log it, and let the rest through. */
   private async commitOneByOne(batch: Pending, watermark: number | undefined): Promise<void> {
-    for (const [index, item] of batch.items.entries()) {
-      const isLast = index === batch.items.length - 1
-      const mark = isLast && watermark !== undefined ? { botId: this.options.botId, updateId: watermark } : undefined
-      const single: Pending = { items: [item], count: 1 }
+    for (const item of batch.items) {
       try {
-        this.committed(await writeBatch(this.sql, item.rows, mark, this.options.engine))
+        this.committed(await writeBatch(this.sql, item.rows, undefined, this.options.engine))
+        this.seen.remember(item.rows)
         item.resolve()
       } catch (error) {
         if (!isPermanent(error)) {
-          await this.commit(single, mark?.updateId)
+          await this.commit({ items: [item], count: 1 }, undefined)
           continue
         }
         this.options.log.error({ err: error, rows: summarize(item.rows) }, 'the database refused an update; it is skipped')
         item.resolve()
       }
     }
+    // The watermark goes on its own once every update of the batch is stored or skipped.
+    if (watermark !== undefined) await this.commit({ items: [], count: 0 }, watermark)
   }
 
   private committed(summary: BatchSummary): void {

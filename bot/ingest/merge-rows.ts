@@ -21,6 +21,17 @@ export function lastByKey<T>(rows: readonly T[], key: (row: T) => string | numbe
   return [...map.values()]
 }
 
+/** Per key, the row with the greatest date; on equal dates the later row wins. First-seen order is kept. */
+export function latestByKey<T>(rows: readonly T[], key: (row: T) => string | number, date: (row: T) => number): T[] {
+  const map = new Map<string | number, T>()
+  for (const row of rows) {
+    const k = key(row)
+    const current = map.get(k)
+    if (current === undefined || date(row) >= date(current)) map.set(k, row)
+  }
+  return [...map.values()]
+}
+
 export interface HistoryCandidate<T> {
   row: T
   /** True for the first change of an entity in this batch: it must also differ from what is stored. */

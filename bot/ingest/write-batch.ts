@@ -1,7 +1,7 @@
 import type { Sql, TransactionSql } from 'postgres'
 import { column, joinList, LIST_SEPARATOR } from './pg-arrays.ts'
 import {
-  chatTitleKey, dropMatchedServiceEvents, historyCandidates, lastByKey, MEMBER_MATCH_WINDOW_SECONDS, userNameKey,
+  chatTitleKey, dropMatchedServiceEvents, historyCandidates, lastByKey, latestByKey, MEMBER_MATCH_WINDOW_SECONDS, userNameKey,
 } from './merge-rows.ts'
 import type { EditRow, MessageRow, UpdateRows } from './rows.ts'
 import { withRollups, type Engine } from './write-rollups.ts'
@@ -59,7 +59,7 @@ function touchedChats(rows: UpdateRows): number[] {
 
 async function writeChats(tx: TransactionSql, rows: UpdateRows): Promise<void> {
   if (rows.chats.length === 0) return
-  const latest = lastByKey(rows.chats, (c) => c.chatId)
+  const latest = latestByKey(rows.chats, (c) => c.chatId, (c) => c.date).sort((a, b) => a.chatId - b.chatId)
   await tx`
     INSERT INTO chats AS c (chat_id, type, title, username, is_forum, title_date)
     SELECT t.chat_id, t.type, t.title, t.username, t.is_forum, to_timestamp(t.date)
@@ -69,7 +69,7 @@ async function writeChats(tx: TransactionSql, rows: UpdateRows): Promise<void> {
       AS t(chat_id, type, title, username, is_forum, date)
     ON CONFLICT (chat_id) DO UPDATE SET type = excluded.type, title = COALESCE(excluded.title, c.title),
       username = excluded.username, is_forum = excluded.is_forum, title_date = excluded.title_date, updated_at = now()
-    WHERE c.title_date IS NULL OR c.title_date <= excluded.title_date`
+    WHERE c.title_date IS NULL OR c.title_date < excluded.title_date`
   const titled = rows.chats.filter((c) => c.title !== null)
   const candidates = historyCandidates(titled, (c) => c.chatId, chatTitleKey)
   if (candidates.length === 0) return
@@ -84,11 +84,20 @@ async function writeChats(tx: TransactionSql, rows: UpdateRows): Promise<void> {
       SELECT 1 FROM (SELECT h.title FROM chat_titles h WHERE h.chat_id = t.chat_id AND h.since <= to_timestamp(t.date)
                      ORDER BY h.since DESC LIMIT 1) prev WHERE prev.title = t.title)
     ON CONFLICT DO NOTHING`
+  // A late observation may have landed before the newest one of the current title, which an
+  // earlier batch folded into its first sighting: the history must end with the current title.
+  await tx`
+    INSERT INTO chat_titles (chat_id, since, title)
+    SELECT c.chat_id, c.title_date, c.title FROM chats c
+    WHERE c.chat_id = ANY(${column(tx, rowsOf, 'int8', (c) => c.chatId)}::int8[]) AND c.title IS NOT NULL AND c.title_date IS NOT NULL
+      AND (SELECT h.title FROM chat_titles h WHERE h.chat_id = c.chat_id AND h.since <= c.title_date ORDER BY h.since DESC LIMIT 1)
+          IS DISTINCT FROM c.title
+    ON CONFLICT DO NOTHING`
 }
 
 async function writeUsers(tx: TransactionSql, rows: UpdateRows): Promise<void> {
   if (rows.users.length === 0) return
-  const latest = lastByKey(rows.users, (u) => u.userId)
+  const latest = latestByKey(rows.users, (u) => u.userId, (u) => u.date).sort((a, b) => a.userId - b.userId)
   await tx`
     INSERT INTO users AS u (user_id, is_bot, first_name, last_name, username, language_code, is_premium, name_date)
     SELECT t.user_id, t.is_bot, t.first_name, t.last_name, t.username, t.language_code, t.is_premium, to_timestamp(t.date)
@@ -101,9 +110,7 @@ async function writeUsers(tx: TransactionSql, rows: UpdateRows): Promise<void> {
       last_name = excluded.last_name, username = excluded.username,
       language_code = COALESCE(excluded.language_code, u.language_code), is_premium = excluded.is_premium,
       name_date = excluded.name_date, updated_at = now()
-    WHERE u.name_date <= excluded.name_date
-      AND (u.first_name, u.last_name, u.username, u.language_code, u.is_premium)
-          IS DISTINCT FROM (excluded.first_name, excluded.last_name, excluded.username, COALESCE(excluded.language_code, u.language_code), excluded.is_premium)`
+    WHERE u.name_date < excluded.name_date`
   const candidates = historyCandidates(rows.users, (u) => u.userId, userNameKey)
   const rowsOf = candidates.map((c) => c.row)
   await tx`
@@ -117,6 +124,14 @@ async function writeUsers(tx: TransactionSql, rows: UpdateRows): Promise<void> {
       SELECT 1 FROM (SELECT h.first_name, h.last_name, h.username FROM user_names h
                      WHERE h.user_id = t.user_id AND h.since <= to_timestamp(t.date) ORDER BY h.since DESC LIMIT 1) prev
       WHERE (prev.first_name, prev.last_name, prev.username) IS NOT DISTINCT FROM (t.first_name, t.last_name, t.username))
+    ON CONFLICT DO NOTHING`
+  await tx`
+    INSERT INTO user_names (user_id, since, first_name, last_name, username)
+    SELECT u.user_id, u.name_date, u.first_name, u.last_name, u.username FROM users u
+    WHERE u.user_id = ANY(${column(tx, rowsOf, 'int8', (u) => u.userId)}::int8[])
+      AND (SELECT ROW(h.first_name, h.last_name, h.username) FROM user_names h
+           WHERE h.user_id = u.user_id AND h.since <= u.name_date ORDER BY h.since DESC LIMIT 1)
+          IS DISTINCT FROM ROW(u.first_name, u.last_name, u.username)
     ON CONFLICT DO NOTHING`
 }
 
@@ -199,7 +214,7 @@ async function writeReactions(tx: TransactionSql, engine: Engine, rows: UpdateRo
         SELECT i.chat_id, i.date AS at, ${reactedAuthor(tx)} AS sender_id, 0 AS messages, i.added::int AS reactions, 0 AS joins, 0 AS leaves
         FROM ins i WHERE i.added > 0
       )`)
-    const state = lastByKey(events, (r) => `${r.chatId}:${r.messageId}:${r.actorId}`)
+    const state = latestByKey(events, (r) => `${r.chatId}:${r.messageId}:${r.actorId}`, (r) => r.date)
     await tx`
       INSERT INTO message_reactions AS s (chat_id, message_id, actor_id, reactions, date)
       SELECT t.chat_id, t.message_id, t.actor_id, string_to_array(t.new, ${LIST_SEPARATOR}), to_timestamp(t.date)
@@ -334,7 +349,7 @@ async function writeBotMemberships(tx: TransactionSql, rows: UpdateRows): Promis
                 ${column(tx, events, 'int8', (e) => e.actorId)}::int8[], ${column(tx, events, 'int8', (e) => e.updateId)}::int8[])
       AS t(chat_id, date, old_status, new_status, actor_id, update_id)
     ON CONFLICT DO NOTHING`
-  const latest = lastByKey(events, (e) => e.chatId)
+  const latest = latestByKey(events, (e) => e.chatId, (e) => e.date)
   await tx`
     UPDATE chats c SET bot_status = t.status, bot_is_admin = t.is_admin, bot_status_date = to_timestamp(t.date),
       bot_warned_at = CASE WHEN t.is_admin OR t.status IN ('left', 'kicked') THEN NULL ELSE c.bot_warned_at END
@@ -363,11 +378,12 @@ async function writeMigrations(tx: TransactionSql, rows: UpdateRows): Promise<vo
     UPDATE chats c SET time_zone = old.time_zone, commands_access = old.commands_access
     FROM unnest(${column(tx, list, 'int8', (m) => m.fromChatId)}::int8[], ${column(tx, list, 'int8', (m) => m.toChatId)}::int8[]) AS t(from_id, to_id)
     JOIN chats old ON old.chat_id = t.from_id
-    WHERE c.chat_id = t.to_id AND c.time_zone = 'UTC' AND c.commands_access = 'everyone'`
+    WHERE c.chat_id = t.to_id AND c.time_zone = 'UTC' AND c.commands_access = 'everyone'
+      AND (old.time_zone, old.commands_access) IS DISTINCT FROM ('UTC', 'everyone')`
   await tx`
     UPDATE chats c SET migrated_to_chat_id = t.to_id, type = 'group', updated_at = now()
     FROM unnest(${column(tx, list, 'int8', (m) => m.fromChatId)}::int8[], ${column(tx, list, 'int8', (m) => m.toChatId)}::int8[]) AS t(from_id, to_id)
-    WHERE c.chat_id = t.from_id`
+    WHERE c.chat_id = t.from_id AND (c.migrated_to_chat_id, c.type) IS DISTINCT FROM (t.to_id, 'group')`
   await tx`
     INSERT INTO chats (chat_id, type, migrated_to_chat_id)
     SELECT t.from_id, 'group', t.to_id
