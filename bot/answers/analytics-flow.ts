@@ -47,6 +47,16 @@ const EXPIRED = 'This button has expired. Send the command again for fresh figur
 
 /** A period button under an answer: the same message is edited to the new period. */
 export async function answerPeriodButton(ctx: BotContext, deps: AnswerDeps): Promise<void> {
+  try {
+    await switchPeriod(ctx, deps)
+  } catch (error) {
+    // Still answer, so the button stops spinning; the error itself goes on to bot.catch.
+    await ctx.answerCallbackQuery({ text: 'Sorry, that did not work. Please try again in a moment.' }).catch(() => {})
+    throw error
+  }
+}
+
+async function switchPeriod(ctx: BotContext, deps: AnswerDeps): Promise<void> {
   const query = ctx.callbackQuery
   if (!query) return
   const button = decodeButton(query.data ?? '')

@@ -31,6 +31,8 @@ export function accessFeature(deps: AnswerDeps): Composer<BotContext> {
       await ctx.reply('Only the admins of this chat can change who may use the commands.')
       return
     }
+    // The setting lives on the chat's row, which this very message may be the first to create.
+    await ctx.stored
     await deps.queries.setCommandsAccess(deps.sql, chatId, arg)
     await ctx.reply(`Done. ${STATE[arg]}`)
   })

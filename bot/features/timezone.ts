@@ -30,6 +30,8 @@ export function timezoneFeature(deps: AnswerDeps): Composer<BotContext> {
       await ctx.reply(`“${inert(arg)}” is not an IANA time zone name.\n${EXAMPLE}`)
       return
     }
+    // Rebuild after this update's own rows are in, so none of them is left in the old zone.
+    await ctx.stored
     const { rebuiltMs } = await deps.queries.setChatTimeZone(deps.sql, chatId, zone)
     deps.cache.invalidateChats([chatId])
     ctx.log.info({ time_zone: zone, rebuilt_ms: rebuiltMs }, 'chat time zone changed')

@@ -118,6 +118,15 @@ describe('/access', () => {
     expect(only(adminPress, 'editMessageMedia').payload.message_id).toBe(messageId)
   })
 
+  it('is stored even when the command is the first thing the bot sees in a chat', async () => {
+    const fresh: TestChat = { id: -1003000000203, title: 'Brand new' }
+    harness.setAdmin(fresh.id, ADMIN.id)
+    expect(await textOf(fresh, ADMIN, '/access admins')).toBe('Done. Only admins here may use /stats, /heatmap and /top.')
+    const [row] = await db.sql<{ commands_access: string }[]>`SELECT commands_access FROM chats WHERE chat_id = ${fresh.id}`
+    expect(row?.commands_access).toBe('admins')
+    expect(await textOf(fresh, BOB, '/stats')).toBe(ADMINS_ONLY)
+  })
+
   it('opens again with /access everyone', async () => {
     expect(await textOf(ACCESS_CHAT, ADMIN, '/access everyone')).toBe('Done. Everyone here may use /stats, /heatmap and /top.')
     expect(only(await say(ACCESS_CHAT, BOB, '/top'), 'sendMessage').payload.text).toMatch(/^🏆 Top senders/)
