@@ -39,7 +39,8 @@ const POP_DIRECTIONAL_ISOLATE = '\u2069'
  */
 export function displayName(name: string, fallback: string): string {
   const clean = name.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim()
-  return `${FIRST_STRONG_ISOLATE}${inert(clean || fallback)}${POP_DIRECTIONAL_ISOLATE}`
+  // Telegram names are at most 64 + 64 characters: shown whole.
+  return `${FIRST_STRONG_ISOLATE}${inert(clean || fallback, 256)}${POP_DIRECTIONAL_ISOLATE}`
 }
 
 /** Text a user typed, safe to echo: no mention can form, and it stays short. */
