@@ -24,7 +24,7 @@ export function withRollups(tx: TransactionSql, engine: Engine, prelude: Pending
     ${prelude},
     loc AS (
       SELECT d.chat_id, d.at, d.sender_id, d.messages, d.reactions, d.joins, d.leaves,
-             (d.at AT TIME ZONE c.time_zone) AS local
+             (d.at AT TIME ZONE c.time_zone) AS local, c.time_zone
       FROM delta d JOIN chats c ON c.chat_id = d.chat_id
       WHERE d.messages <> 0 OR d.reactions <> 0 OR d.joins <> 0 OR d.leaves <> 0
     )${fifteen}, rh AS (
@@ -48,14 +48,10 @@ export function withRollups(tx: TransactionSql, engine: Engine, prelude: Pending
       ON CONFLICT (chat_id, day, sender_id) DO UPDATE SET messages = r.messages + excluded.messages,
         reactions_received = r.reactions_received + excluded.reactions_received
       RETURNING 1
-    ), rst AS (
-      INSERT INTO sender_total AS r (chat_id, sender_id, messages, reactions_received, first_day, last_day)
-      SELECT chat_id, sender_id, sum(messages), sum(reactions),
-             min(local::date) FILTER (WHERE messages > 0), max(local::date) FILTER (WHERE messages > 0)
-      FROM loc WHERE sender_id IS NOT NULL AND (messages <> 0 OR reactions <> 0) GROUP BY 1, 2
-      ON CONFLICT (chat_id, sender_id) DO UPDATE SET messages = r.messages + excluded.messages,
-        reactions_received = r.reactions_received + excluded.reactions_received,
-        first_day = LEAST(r.first_day, excluded.first_day), last_day = GREATEST(r.last_day, excluded.last_day)
+    ), past AS (
+      -- Data for a day that is already over changes closed ranges: their memos must go stale.
+      UPDATE chats c SET history_version = c.history_version + 1
+      WHERE c.chat_id IN (SELECT chat_id FROM loc WHERE local::date < (now() AT TIME ZONE time_zone)::date)
       RETURNING 1
     )
     SELECT (SELECT count(*) FROM delta)::int AS n`

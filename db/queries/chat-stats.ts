@@ -1,14 +1,10 @@
 import type { Sql } from 'postgres'
 import type { ChatSettings, DayCount, DayRange, PeriodTotals, TopResult } from './chat-stats-contract.ts'
+import { ensureRangeMemo, familyCte, memoKey, splitAtToday } from './range-memo.ts'
 
 export type * from './chat-stats-contract.ts'
 
-// The chat and, after a group→supergroup upgrade, the groups it was upgraded from.
-const family = (sql: Sql, chatId: number) => sql`
-  WITH RECURSIVE family AS (
-    SELECT ${chatId}::int8 AS chat_id
-    UNION SELECT m.from_chat_id FROM chat_migrations m JOIN family f ON m.to_chat_id = f.chat_id
-  )`
+const family = familyCte
 
 export async function getChatSettings(sql: Sql, chatId: number): Promise<ChatSettings> {
   const [row] = await sql<{ time_zone: string | null; commands_access: string | null; title: string | null; first_day: string | null }[]>`
@@ -36,28 +32,34 @@ export async function getPeriodTotals(sql: Sql, chatId: number, range: DayRange)
       GROUP BY day
     ), busiest AS (
       SELECT day, messages FROM days WHERE messages > 0 ORDER BY messages DESC, day LIMIT 1
-    ), open_ended AS (
-      -- Nothing recorded after the range: "active since the first day" is then exact and cheap.
-      SELECT NOT EXISTS (SELECT 1 FROM chat_activity_day WHERE chat_id IN (SELECT chat_id FROM family) AND day > ${range.to}::date AND messages > 0) AS yes
     )
     SELECT coalesce(sum(messages), 0)::int AS messages, coalesce(sum(reactions), 0)::int AS reactions,
       coalesce(sum(joins), 0)::int AS joins, coalesce(sum(leaves), 0)::int AS leaves,
       (SELECT day::text FROM busiest) AS busiest_day, (SELECT messages FROM busiest) AS busiest_messages,
-      CASE WHEN (SELECT yes FROM open_ended)
-        THEN (SELECT count(DISTINCT sender_id)::int FROM sender_total
-              WHERE chat_id IN (SELECT chat_id FROM family) AND last_day >= ${range.from}::date)
-        ELSE (SELECT count(DISTINCT sender_id)::int FROM sender_day
-              WHERE chat_id IN (SELECT chat_id FROM family) AND day BETWEEN ${range.from}::date AND ${range.to}::date AND messages > 0)
-      END AS active_users
+      0 AS active_users
     FROM days`
   return {
     messages: row?.messages ?? 0,
-    activeUsers: row?.active_users ?? 0,
+    activeUsers: await countActiveSenders(sql, chatId, range),
     joins: row?.joins ?? 0,
     leaves: row?.leaves ?? 0,
     reactions: row?.reactions ?? 0,
     busiestDay: row?.busiest_day ? { day: row.busiest_day, messages: row.busiest_messages ?? 0 } : null,
   }
+}
+
+/** Distinct senders of the range: the closed part's memo plus today's senders not already in it. */
+async function countActiveSenders(sql: Sql, chatId: number, range: DayRange): Promise<number> {
+  const parts = await splitAtToday(sql, chatId, range)
+  if (parts.closed) await ensureRangeMemo(sql, chatId, parts.closed)
+  const [row] = await sql<{ n: number }[]>`
+    ${familyCte(sql, chatId)}
+    SELECT coalesce((SELECT active_users FROM range_memo WHERE ${memoKey(sql, chatId, parts.closed)}), 0)
+      + (SELECT count(DISTINCT t.sender_id) FROM sender_day t
+         WHERE ${parts.today ? sql`t.chat_id IN (SELECT chat_id FROM family) AND t.day = ${parts.today}::date AND t.messages > 0` : sql`false`}
+           AND NOT EXISTS (SELECT 1 FROM range_memo_senders m WHERE ${memoKey(sql, chatId, parts.closed)} AND m.sender_id = t.sender_id AND m.messages > 0)
+        )::int AS n`
+  return row?.n ?? 0
 }
 
 export async function getDailyMessages(sql: Sql, chatId: number, range: DayRange): Promise<DayCount[]> {
@@ -88,29 +90,39 @@ export async function getHeatmap(sql: Sql, chatId: number, range: DayRange): Pro
   return cells
 }
 
+/**
+ * Exact top senders: the closed part's memo merged with today's rows. A sender neither in the
+ * memo's top `limit` nor active today cannot overtake those top ones, so these candidates suffice.
+ */
 export async function getTopSenders(
   sql: Sql, chatId: number, range: DayRange, by: 'messages' | 'reactions', limit = 10,
 ): Promise<TopResult> {
+  const parts = await splitAtToday(sql, chatId, range)
+  if (parts.closed) await ensureRangeMemo(sql, chatId, parts.closed)
   const measure = by === 'messages' ? sql`messages` : sql`reactions_received`
+  const memoTotal = by === 'messages' ? sql`messages_total` : sql`reactions_total`
   const rows = await sql<{ sender_id: string; count: number; total: number; name: string | null; username: string | null }[]>`
-    ${family(sql, chatId)},
-    bounds AS (
-      SELECT min(day) AS first, max(day) AS last FROM chat_activity_day WHERE chat_id IN (SELECT chat_id FROM family)
-    ), per_sender AS (
-      -- A range that covers everything recorded reads the all-time totals instead of every day.
-      SELECT sender_id, sum(${measure})::int AS count FROM sender_total
-      WHERE chat_id IN (SELECT chat_id FROM family)
-        AND (SELECT first >= ${range.from}::date AND last <= ${range.to}::date FROM bounds)
+    ${familyCte(sql, chatId)},
+    today AS (
+      SELECT sender_id, sum(${measure})::int AS count FROM sender_day
+      WHERE ${parts.today ? sql`chat_id IN (SELECT chat_id FROM family) AND day = ${parts.today}::date` : sql`false`}
       GROUP BY sender_id
-      UNION ALL
-      SELECT sender_id, sum(${measure})::int FROM sender_day
-      WHERE chat_id IN (SELECT chat_id FROM family) AND day BETWEEN ${range.from}::date AND ${range.to}::date
-        AND NOT coalesce((SELECT first >= ${range.from}::date AND last <= ${range.to}::date FROM bounds), false)
-      GROUP BY sender_id
+    ), closed_top AS (
+      SELECT sender_id FROM range_memo_senders WHERE ${memoKey(sql, chatId, parts.closed)}
+      ORDER BY ${measure} DESC, sender_id LIMIT ${limit}
+    ), candidates AS (
+      SELECT sender_id FROM closed_top UNION SELECT sender_id FROM today
+    ), totals AS (
+      SELECT c.sender_id,
+        coalesce((SELECT m.${measure} FROM range_memo_senders m WHERE ${memoKey(sql, chatId, parts.closed)} AND m.sender_id = c.sender_id), 0)
+          + coalesce(t.count, 0) AS count
+      FROM candidates c LEFT JOIN today t USING (sender_id)
     ), top AS (
-      SELECT sender_id, count FROM per_sender WHERE count > 0 ORDER BY count DESC, sender_id LIMIT ${limit}
+      SELECT sender_id, count FROM totals WHERE count > 0 ORDER BY count DESC, sender_id LIMIT ${limit}
     )
-    SELECT t.sender_id, t.count, (SELECT coalesce(sum(count), 0)::int FROM per_sender) AS total,
+    SELECT t.sender_id, t.count::int,
+      (coalesce((SELECT ${memoTotal} FROM range_memo WHERE ${memoKey(sql, chatId, parts.closed)}), 0)
+        + coalesce((SELECT sum(count) FROM today), 0))::int AS total,
       CASE WHEN t.sender_id > 0 THEN concat_ws(' ', u.first_name, u.last_name) ELSE c.title END AS name,
       CASE WHEN t.sender_id > 0 THEN u.username ELSE c.username END AS username
     FROM top t

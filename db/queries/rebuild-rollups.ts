@@ -2,7 +2,7 @@ import type { TransactionSql } from 'postgres'
 
 /**
  * Recomputes, for the given chats, every rollup keyed by local time from zone-independent data:
- * hours and days from the 15-minute buckets, per-sender days and totals from the raw rows.
+ * hours and days from the 15-minute buckets, per-sender days from the raw rows; range memos are dropped.
  * Each chat's own zone (chats.time_zone) is used. Run inside a transaction that holds the chat rows.
  */
 export async function rebuildLocalRollups(tx: TransactionSql, chatIds: readonly (number | string)[]): Promise<void> {
@@ -34,12 +34,10 @@ export async function rebuildLocalRollups(tx: TransactionSql, chatIds: readonly 
       FROM reaction_count_changes r JOIN zones z USING (chat_id) JOIN messages m ON m.chat_id = r.chat_id AND m.message_id = r.message_id
       WHERE m.sender_id IS NOT NULL GROUP BY 1, 2, 3
     ) parts GROUP BY 1, 2, 3`
-  await tx`DELETE FROM sender_total WHERE chat_id = ANY(${ids}::int8[])`
-  await tx`
-    INSERT INTO sender_total (chat_id, sender_id, messages, reactions_received, first_day, last_day)
-    SELECT chat_id, sender_id, sum(messages), sum(reactions_received),
-           min(day) FILTER (WHERE messages > 0), max(day) FILTER (WHERE messages > 0)
-    FROM sender_day WHERE chat_id = ANY(${ids}::int8[]) GROUP BY 1, 2`
+  // Memos of closed ranges were computed in the old zone's days.
+  await tx`DELETE FROM range_memo_senders WHERE chat_id = ANY(${ids}::int8[])`
+  await tx`DELETE FROM range_memo WHERE chat_id = ANY(${ids}::int8[])`
+  await tx`UPDATE chats SET history_version = history_version + 1 WHERE chat_id = ANY(${ids}::int8[])`
 }
 
 /**

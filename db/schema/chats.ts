@@ -10,6 +10,8 @@ export const chats = pgTable('chats', {
   migratedToChatId: bigint('migrated_to_chat_id', { mode: 'number' }),
   timeZone: text('time_zone').notNull().default('UTC'),
   commandsAccess: text('commands_access').notNull().default('everyone'),
+  // Bumped whenever data lands on a past local day, so memos of closed ranges know they are stale.
+  historyVersion: bigint('history_version', { mode: 'number' }).notNull().default(0),
   botStatus: text('bot_status'),
   botIsAdmin: boolean('bot_is_admin').notNull().default(false),
   botStatusDate: timestamp('bot_status_date', { withTimezone: true }),

@@ -63,18 +63,41 @@ export const senderDay = pgTable(
   (t) => [primaryKey({ columns: [t.chatId, t.day, t.senderId] })],
 )
 
-/** Per sender, all time; first and last local day with a message answer "active since day X" at once. */
-export const senderTotal = pgTable(
-  'sender_total',
+/**
+ * Per-sender totals of a closed range of local days (one that ends before today), computed once
+ * and reused while the chat's history_version is unchanged: closed days only change when late
+ * data arrives, which bumps the version. Ranges reaching today add today's sender_day rows.
+ */
+export const rangeMemo = pgTable(
+  'range_memo',
   {
     chatId: bigint('chat_id', { mode: 'number' }).notNull(),
-    senderId: bigint('sender_id', { mode: 'number' }).notNull(),
-    messages: bigint('messages', { mode: 'number' }).notNull().default(0),
-    reactionsReceived: bigint('reactions_received', { mode: 'number' }).notNull().default(0),
-    firstDay: date('first_day', { mode: 'string' }),
-    lastDay: date('last_day', { mode: 'string' }),
+    fromDay: date('from_day', { mode: 'string' }).notNull(),
+    toDay: date('to_day', { mode: 'string' }).notNull(),
+    historyVersion: bigint('history_version', { mode: 'number' }).notNull(),
+    activeUsers: integer('active_users').notNull(),
+    messagesTotal: bigint('messages_total', { mode: 'number' }).notNull(),
+    reactionsTotal: bigint('reactions_total', { mode: 'number' }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.chatId, t.senderId] }), index('sender_total_last_day_idx').on(t.chatId, t.lastDay)],
+  (t) => [primaryKey({ columns: [t.chatId, t.fromDay, t.toDay] })],
+)
+
+export const rangeMemoSenders = pgTable(
+  'range_memo_senders',
+  {
+    chatId: bigint('chat_id', { mode: 'number' }).notNull(),
+    fromDay: date('from_day', { mode: 'string' }).notNull(),
+    toDay: date('to_day', { mode: 'string' }).notNull(),
+    senderId: bigint('sender_id', { mode: 'number' }).notNull(),
+    messages: integer('messages').notNull(),
+    reactionsReceived: integer('reactions_received').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.chatId, t.fromDay, t.toDay, t.senderId] }),
+    index('range_memo_senders_messages_idx').on(t.chatId, t.fromDay, t.toDay, t.messages.desc(), t.senderId),
+    index('range_memo_senders_reactions_idx').on(t.chatId, t.fromDay, t.toDay, t.reactionsReceived.desc(), t.senderId),
+  ],
 )
 
 /** Increases of anonymous reaction totals, kept so sender rollups can be rebuilt exactly. */

@@ -95,7 +95,8 @@ describe('a bot killed with SIGKILL mid-stream', () => {
         WHERE r.messages IS DISTINCT FROM NULLIF(d.messages, 0)
       UNION ALL
       SELECT 'sender', s.chat_id, s.sender_id::text FROM raw_senders s
-        FULL JOIN sender_total t ON t.chat_id = s.chat_id AND t.sender_id = s.sender_id
+        FULL JOIN (SELECT chat_id, sender_id, sum(messages)::int AS messages FROM sender_day GROUP BY 1, 2) t
+          ON t.chat_id = s.chat_id AND t.sender_id = s.sender_id
         WHERE s.messages IS DISTINCT FROM NULLIF(t.messages, 0)`
     expect(mismatches).toEqual([])
     const [reactions] = await sql<{ raw: number; rolled: number }[]>`

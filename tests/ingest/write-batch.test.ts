@@ -27,7 +27,8 @@ const writeEach = async (updates: readonly Update[]) => {
 }
 
 // Bookkeeping times set from now() by the writing transaction, not from any update.
-const CLOCK_COLUMNS = ['first_seen_at', 'updated_at']
+// history_version counts how often past days changed, so it depends on how updates were split into batches.
+const CLOCK_COLUMNS = ['first_seen_at', 'updated_at', 'history_version']
 
 async function expectUnchangedBy(action: () => Promise<unknown>, omit: readonly string[] = []): Promise<void> {
   const before = await dumpAll(db.sql, omit)

@@ -146,7 +146,6 @@ describe('rebuilding every rollup from the raw rows', () => {
         hour: await sql`SELECT * FROM chat_activity_hour WHERE messages + reactions + joins + leaves <> 0 ORDER BY chat_id, local_hour`,
         day: await sql`SELECT * FROM chat_activity_day WHERE messages + reactions + joins + leaves <> 0 ORDER BY chat_id, day`,
         senderDay: await sql`SELECT * FROM sender_day ORDER BY chat_id, day, sender_id`,
-        senderTotal: await sql`SELECT * FROM sender_total ORDER BY chat_id, sender_id`,
       }
     }
     await setChatTimeZone(database.sql, CHAT, 'Asia/Kolkata')
@@ -154,5 +153,29 @@ describe('rebuilding every rollup from the raw rows', () => {
     expect(before.senderDay.length).toBeGreaterThan(100)
     await database.sql.begin((tx) => rebuildRollupsFromRaw(tx, [CHAT, OLD_GROUP], 'postgres'))
     expect(await snapshot()).toEqual(before)
+  })
+})
+
+describe('memos of closed ranges', () => {
+  it('notice data arriving late for a day that is over', async () => {
+    await setChatTimeZone(database.sql, CHAT, 'UTC')
+    const range = { from: '2026-10-01', to: '2026-10-31' }
+    const before = await getTopSenders(database.sql, CHAT, range, 'messages')
+    const totalsBefore = await getPeriodTotals(database.sql, CHAT, range)
+    // A new sender writes 400 messages dated inside the range (say, delivered after an outage).
+    const writer = new BatchWriter(database.sql, { maxRows: 100, maxDelayMs: 1, log: pino({ level: 'silent' }), botId: 1 })
+    const late = Array.from({ length: 400 }, (_, i) => ({ update_id: 900_000 + i, message: {
+      message_id: 800_000 + i, date: ts('2026-10-15T12:00:00Z') + i * 60, chat: { id: CHAT, type: 'supergroup', title: 'Q' },
+      from: { id: 99_999, is_bot: false, first_name: 'Late' }, text: 'late' } } as Update))
+    await Promise.all(late.map((u) => writer.add(mapUpdate(u, 1).rows!)))
+    await writer.close()
+    const expected = await raw('UTC', range)
+    const after = await getTopSenders(database.sql, CHAT, range, 'messages')
+    expect(after.entries.map((e) => [e.senderId, e.count])).toEqual(expected.top.map((t) => [Number(t.sender_id), t.n]))
+    expect(after.entries[0]).toMatchObject({ senderId: 99_999, count: 400 })
+    expect(before.entries.some((e) => e.senderId === 99_999)).toBe(false)
+    const totalsAfter = await getPeriodTotals(database.sql, CHAT, range)
+    expect(totalsAfter.activeUsers).toBe(totalsBefore.activeUsers + 1)
+    expect(totalsAfter.activeUsers).toBe(expected.totals.senders)
   })
 })

@@ -1,0 +1,82 @@
+import type { PendingQuery, Row, Sql } from 'postgres'
+import type { DayRange } from './chat-stats-contract.ts'
+
+/** The chat and the groups it was upgraded from, as a CTE named `family`. */
+export const familyCte = (sql: Sql, chatId: number) => sql`
+  WITH RECURSIVE family AS (
+    SELECT ${chatId}::int8 AS chat_id
+    UNION SELECT m.from_chat_id FROM chat_migrations m JOIN family f ON m.to_chat_id = f.chat_id
+  )`
+
+export interface RangeParts {
+  /** The part of the range that is over (ends before today), served from a memo. */
+  closed: DayRange | null
+  /** Today, when the range reaches it: read live from sender_day. */
+  today: string | null
+}
+
+/** Splits a range at the chat's local today. */
+export async function splitAtToday(sql: Sql, chatId: number, range: DayRange): Promise<RangeParts> {
+  const [row] = await sql<{ today: string; yesterday: string }[]>`
+    SELECT d::text AS today, (d - 1)::text AS yesterday
+    FROM (SELECT (now() AT TIME ZONE coalesce((SELECT time_zone FROM chats WHERE chat_id = ${chatId}), 'UTC'))::date AS d) t`
+  const { today, yesterday } = row!
+  const closedTo = range.to < today ? range.to : yesterday
+  return {
+    closed: range.from <= closedTo ? { from: range.from, to: closedTo } : null,
+    today: range.from <= today && range.to >= today ? today : null,
+  }
+}
+
+/**
+ * Makes sure per-sender totals of the closed range are stored and current. Closed days change
+ * only when late data arrives, which bumps chats.history_version; a memo of another version is
+ * recomputed. The first request for a range pays for one scan of sender_day; later ones don't.
+ */
+export async function ensureRangeMemo(sql: Sql, chatId: number, range: DayRange): Promise<void> {
+  const fresh = async (q: Sql | import('postgres').TransactionSql) => {
+    const [row] = await q<{ fresh: boolean; used_long_ago: boolean }[]>`
+      SELECT m.history_version = c.history_version AS fresh, m.used_at < now() - interval '1 hour' AS used_long_ago
+      FROM range_memo m JOIN chats c ON c.chat_id = m.chat_id
+      WHERE m.chat_id = ${chatId} AND m.from_day = ${range.from}::date AND m.to_day = ${range.to}::date`
+    return row
+  }
+  const state = await fresh(sql)
+  if (state?.fresh) {
+    if (state.used_long_ago) await sql`UPDATE range_memo SET used_at = now() WHERE chat_id = ${chatId} AND from_day = ${range.from}::date AND to_day = ${range.to}::date`
+    return
+  }
+  await sql.begin(async (tx) => {
+    // Two requests for the same range compute it once.
+    await tx`SELECT pg_advisory_xact_lock(hashtextextended(${`memo:${chatId}:${range.from}:${range.to}`}, 0))`
+    if ((await fresh(tx))?.fresh) return
+    const key = tx`chat_id = ${chatId} AND from_day = ${range.from}::date AND to_day = ${range.to}::date`
+    await tx`DELETE FROM range_memo_senders WHERE ${key}`
+    await tx`DELETE FROM range_memo WHERE ${key}`
+    const [{ version } = { version: '0' }] = await tx<{ version: string }[]>`
+      SELECT coalesce((SELECT history_version FROM chats WHERE chat_id = ${chatId}), 0)::text AS version`
+    await tx`
+      ${familyCte(tx as unknown as Sql, chatId)}
+      INSERT INTO range_memo_senders (chat_id, from_day, to_day, sender_id, messages, reactions_received)
+      SELECT ${chatId}, ${range.from}::date, ${range.to}::date, sender_id, sum(messages), sum(reactions_received)
+      FROM sender_day WHERE chat_id IN (SELECT chat_id FROM family) AND day BETWEEN ${range.from}::date AND ${range.to}::date
+      GROUP BY sender_id`
+    await tx`
+      INSERT INTO range_memo (chat_id, from_day, to_day, history_version, active_users, messages_total, reactions_total)
+      SELECT ${chatId}, ${range.from}::date, ${range.to}::date, ${version}::int8,
+        count(*) FILTER (WHERE messages > 0), coalesce(sum(messages), 0), coalesce(sum(reactions_received), 0)
+      FROM range_memo_senders WHERE ${key}`
+    // Sliding windows leave yesterday's memos behind; drop the ones nobody asked for lately.
+    await tx`DELETE FROM range_memo_senders s USING range_memo m
+      WHERE m.chat_id = ${chatId} AND m.used_at < now() - interval '2 days'
+        AND s.chat_id = m.chat_id AND s.from_day = m.from_day AND s.to_day = m.to_day`
+    await tx`DELETE FROM range_memo WHERE chat_id = ${chatId} AND used_at < now() - interval '2 days'`
+  })
+}
+
+/** `WHERE` for the memo rows of a closed range, or for none. */
+export function memoKey(sql: Sql, chatId: number, closed: DayRange | null): PendingQuery<Row[]> {
+  return closed
+    ? sql`chat_id = ${chatId} AND from_day = ${closed.from}::date AND to_day = ${closed.to}::date`
+    : sql`false`
+}
