@@ -9,9 +9,12 @@ import { capitalize, periodHeader } from './period-header.ts'
 /** /stats: the period's figures against the period before, over a chart of messages per day. */
 export async function buildStatsAnswer(deps: AnswerDeps, chatId: number, settings: ChatSettings, period: ResolvedPeriod): Promise<Answer> {
   const { sql, queries } = deps
-  const [totals, previous, daily, previousDaily] = await Promise.all([
+  // The totals take the longest; the chart is drawn while the database still works on them.
+  const totalsPending = Promise.all([
     queries.getPeriodTotals(sql, chatId, period.range),
     period.previous ? queries.getPeriodTotals(sql, chatId, period.previous) : undefined,
+  ])
+  const [daily, previousDaily] = await Promise.all([
     queries.getDailyMessages(sql, chatId, period.range),
     period.previous ? queries.getDailyMessages(sql, chatId, period.previous) : undefined,
   ])
@@ -21,6 +24,7 @@ export async function buildStatsAnswer(deps: AnswerDeps, chatId: number, setting
     days: daily.map((d) => ({ day: d.day, value: d.messages })),
     compare: previousDaily?.map((d) => ({ day: d.day, value: d.messages })),
   })
+  const [totals, previous] = await totalsPending
   return { kind: 'photo', photo, caption: statsCaption(settings, period, totals, previous) }
 }
 

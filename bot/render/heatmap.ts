@@ -20,11 +20,11 @@ export const HEATMAP_LAYOUT = {
   height: CANVAS.height,
   rows: 7,
   columns: 24,
-  gridLeft: 97,
-  gridTop: 136,
-  cellWidth: 33,
-  cellHeight: 45,
-  cellGap: 3,
+  gridLeft: 76,
+  gridTop: 112,
+  cellWidth: 27,
+  cellHeight: 35,
+  cellGap: 2,
 } as const
 
 const GRID_RIGHT = HEATMAP_LAYOUT.gridLeft + HEATMAP_LAYOUT.columns * (HEATMAP_LAYOUT.cellWidth + HEATMAP_LAYOUT.cellGap) - HEATMAP_LAYOUT.cellGap

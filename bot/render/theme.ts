@@ -14,4 +14,4 @@ export const COLORS = {
   down: '#cf222e',
 } as const
 
-export const CANVAS = { width: 1000, height: 560, padding: 40 } as const
+export const CANVAS = { width: 800, height: 450, padding: 28 } as const

@@ -11,7 +11,7 @@ export async function getChatSettings(sql: Sql, chatId: number): Promise<ChatSet
     ${family(sql, chatId)}
     SELECT c.time_zone, c.commands_access, c.title,
       (SELECT min(d.day)::text FROM chat_activity_day d WHERE d.chat_id IN (SELECT chat_id FROM family)) AS first_day
-    FROM (SELECT 1) one LEFT JOIN chats c ON c.chat_id = ${chatId}`
+    FROM (SELECT 1) one LEFT JOIN chats c ON c.chat_id = ${chatId}::int8`
   return {
     timeZone: row?.time_zone ?? 'UTC',
     commandsAccess: row?.commands_access === 'admins' ? 'admins' : 'everyone',
@@ -109,7 +109,7 @@ export async function getTopSenders(
       GROUP BY sender_id
     ), closed_top AS (
       SELECT sender_id FROM range_memo_senders WHERE ${memoKey(sql, chatId, parts.closed)}
-      ORDER BY ${measure} DESC, sender_id LIMIT ${limit}
+      ORDER BY ${measure} DESC NULLS LAST, sender_id LIMIT ${limit}
     ), candidates AS (
       SELECT sender_id FROM closed_top UNION SELECT sender_id FROM today
     ), totals AS (
@@ -146,7 +146,7 @@ export async function getTopSenders(
 }
 
 export async function setCommandsAccess(sql: Sql, chatId: number, access: 'everyone' | 'admins'): Promise<void> {
-  await sql`UPDATE chats SET commands_access = ${access}, updated_at = now() WHERE chat_id = ${chatId}`
+  await sql`UPDATE chats SET commands_access = ${access}, updated_at = now() WHERE chat_id = ${chatId}::int8`
 }
 
 export { setChatTimeZone } from './set-chat-time-zone.ts'

@@ -19,7 +19,7 @@ export interface RangeParts {
 export async function splitAtToday(sql: Sql, chatId: number, range: DayRange): Promise<RangeParts> {
   const [row] = await sql<{ today: string; yesterday: string }[]>`
     SELECT d::text AS today, (d - 1)::text AS yesterday
-    FROM (SELECT (now() AT TIME ZONE coalesce((SELECT time_zone FROM chats WHERE chat_id = ${chatId}), 'UTC'))::date AS d) t`
+    FROM (SELECT (now() AT TIME ZONE coalesce((SELECT time_zone FROM chats WHERE chat_id = ${chatId}::int8), 'UTC'))::date AS d) t`
   const { today, yesterday } = row!
   const closedTo = range.to < today ? range.to : yesterday
   return {
@@ -38,45 +38,49 @@ export async function ensureRangeMemo(sql: Sql, chatId: number, range: DayRange)
     const [row] = await q<{ fresh: boolean; used_long_ago: boolean }[]>`
       SELECT m.history_version = c.history_version AS fresh, m.used_at < now() - interval '1 hour' AS used_long_ago
       FROM range_memo m JOIN chats c ON c.chat_id = m.chat_id
-      WHERE m.chat_id = ${chatId} AND m.from_day = ${range.from}::date AND m.to_day = ${range.to}::date`
+      WHERE m.chat_id = ${chatId}::int8 AND m.from_day = ${range.from}::date AND m.to_day = ${range.to}::date`
     return row
   }
   const state = await fresh(sql)
   if (state?.fresh) {
-    if (state.used_long_ago) await sql`UPDATE range_memo SET used_at = now() WHERE chat_id = ${chatId} AND from_day = ${range.from}::date AND to_day = ${range.to}::date`
+    if (state.used_long_ago) await sql`UPDATE range_memo SET used_at = now() WHERE chat_id = ${chatId}::int8 AND from_day = ${range.from}::date AND to_day = ${range.to}::date`
     return
   }
+  let created = false
   await sql.begin(async (tx) => {
     // Two requests for the same range compute it once.
     await tx`SELECT pg_advisory_xact_lock(hashtextextended(${`memo:${chatId}:${range.from}:${range.to}`}, 0))`
     if ((await fresh(tx))?.fresh) return
-    const key = tx`chat_id = ${chatId} AND from_day = ${range.from}::date AND to_day = ${range.to}::date`
+    const key = tx`chat_id = ${chatId}::int8 AND from_day = ${range.from}::date AND to_day = ${range.to}::date`
     await tx`DELETE FROM range_memo_senders WHERE ${key}`
     await tx`DELETE FROM range_memo WHERE ${key}`
     const [{ version } = { version: '0' }] = await tx<{ version: string }[]>`
-      SELECT coalesce((SELECT history_version FROM chats WHERE chat_id = ${chatId}), 0)::text AS version`
+      SELECT coalesce((SELECT history_version FROM chats WHERE chat_id = ${chatId}::int8), 0)::text AS version`
     await tx`
       ${familyCte(tx as unknown as Sql, chatId)}
       INSERT INTO range_memo_senders (chat_id, from_day, to_day, sender_id, messages, reactions_received)
-      SELECT ${chatId}, ${range.from}::date, ${range.to}::date, sender_id, sum(messages), sum(reactions_received)
+      SELECT ${chatId}::int8, ${range.from}::date, ${range.to}::date, sender_id, sum(messages), sum(reactions_received)
       FROM sender_day WHERE chat_id IN (SELECT chat_id FROM family) AND day BETWEEN ${range.from}::date AND ${range.to}::date
       GROUP BY sender_id`
     await tx`
       INSERT INTO range_memo (chat_id, from_day, to_day, history_version, active_users, messages_total, reactions_total)
-      SELECT ${chatId}, ${range.from}::date, ${range.to}::date, ${version}::int8,
+      SELECT ${chatId}::int8, ${range.from}::date, ${range.to}::date, ${version}::int8,
         count(*) FILTER (WHERE messages > 0), coalesce(sum(messages), 0), coalesce(sum(reactions_received), 0)
       FROM range_memo_senders WHERE ${key}`
     // Sliding windows leave yesterday's memos behind; drop the ones nobody asked for lately.
     await tx`DELETE FROM range_memo_senders s USING range_memo m
-      WHERE m.chat_id = ${chatId} AND m.used_at < now() - interval '2 days'
+      WHERE m.chat_id = ${chatId}::int8 AND m.used_at < now() - interval '2 days'
         AND s.chat_id = m.chat_id AND s.from_day = m.from_day AND s.to_day = m.to_day`
-    await tx`DELETE FROM range_memo WHERE chat_id = ${chatId} AND used_at < now() - interval '2 days'`
+    await tx`DELETE FROM range_memo WHERE chat_id = ${chatId}::int8 AND used_at < now() - interval '2 days'`
+    created = true
   })
+  // Fresh statistics let the planner look senders up by key instead of walking a whole memo.
+  if (created) await sql`ANALYZE range_memo_senders`
 }
 
 /** `WHERE` for the memo rows of a closed range, or for none. */
 export function memoKey(sql: Sql, chatId: number, closed: DayRange | null): PendingQuery<Row[]> {
   return closed
-    ? sql`chat_id = ${chatId} AND from_day = ${closed.from}::date AND to_day = ${closed.to}::date`
+    ? sql`chat_id = ${chatId}::int8 AND from_day = ${closed.from}::date AND to_day = ${closed.to}::date`
     : sql`false`
 }
