@@ -15,6 +15,8 @@ import { topFeature } from './features/top.ts'
 import { periodButtonsFeature } from './features/period-buttons.ts'
 import { timezoneFeature } from './features/timezone.ts'
 import { accessFeature } from './features/access.ts'
+import { createChannelStatsFeature } from './features/channel-stats.ts'
+import { databaseFromSql } from '../db/client.ts'
 
 export interface BotDeps {
   token: string
@@ -48,6 +50,7 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
   const answers = createAnswerDeps(deps.sql, chatStats, deps.analytics)
   bot.use(statsFeature(answers), heatmapFeature(answers), topFeature(answers), periodButtonsFeature(answers))
   bot.use(timezoneFeature(answers), accessFeature(answers))
+  bot.use(createChannelStatsFeature({ database: databaseFromSql(deps.sql), log: deps.log }))
 
   bot.catch((error) => logBotError(error, deps.log))
   return bot

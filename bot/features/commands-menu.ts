@@ -11,10 +11,16 @@ export const GROUP_COMMANDS: BotCommand[] = [
   { command: 'access', description: 'Who may use the commands: everyone or admins' },
 ]
 
-/** Registers the menu for all groups; a failure is logged, the bot works without the menu. */
+/** What a private chat with the bot offers. */
+export const PRIVATE_COMMANDS: BotCommand[] = [
+  { command: 'channelstats', description: "Telegram's official statistics of a channel you administer" },
+]
+
+/** Registers the menus for groups and private chats; a failure is logged, the bot works without them. */
 export async function registerCommands(api: Api, log: Logger): Promise<void> {
   try {
     await api.setMyCommands(GROUP_COMMANDS, { scope: { type: 'all_group_chats' } })
+    await api.setMyCommands(PRIVATE_COMMANDS, { scope: { type: 'all_private_chats' } })
   } catch (error) {
     log.warn({ err: error }, 'could not register the command menu')
   }

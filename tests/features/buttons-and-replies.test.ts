@@ -152,8 +152,10 @@ describe('command menu', () => {
   it('registers every command for all group chats, and each one answers there', async () => {
     const from = harness.calls.length
     await registerCommands(harness.bot.api, pino({ level: 'silent' }))
-    const call = only(harness.calls.slice(from), 'setMyCommands')
-    expect(call.payload.scope).toEqual({ type: 'all_group_chats' })
+    const menus = harness.calls.slice(from).filter((c) => c.method === 'setMyCommands')
+    expect(menus.map((c) => c.payload.scope)).toEqual([{ type: 'all_group_chats' }, { type: 'all_private_chats' }])
+    expect((menus[1]!.payload.commands as { command: string }[]).map((c) => c.command)).toEqual(['channelstats'])
+    const call = menus[0]!
     const commands = (call.payload.commands as { command: string; description: string }[]).map((c) => c.command)
     expect(commands).toEqual(['stats', 'heatmap', 'top', 'timezone', 'access'])
     for (const command of commands) {
