@@ -46,14 +46,24 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
     return next()
   })
   bot.use(ingestMiddleware(deps.writer, botId))
-  bot.use(botMembershipFeature(deps.sql, deps.warnWithoutAdmin))
+  // Most updates are only recorded; the features below answer commands, buttons and the bot's
+  // own membership, so everything else skips them with one check.
+  const features = bot.filter(needsFeatures)
+  features.use(botMembershipFeature(deps.sql, deps.warnWithoutAdmin))
   const answers = createAnswerDeps(deps.sql, chatStats, deps.analytics)
-  bot.use(statsFeature(answers), heatmapFeature(answers), topFeature(answers), periodButtonsFeature(answers))
-  bot.use(timezoneFeature(answers), accessFeature(answers))
-  bot.use(createChannelStatsFeature({ database: databaseFromSql(deps.sql), log: deps.log }))
+  features.use(statsFeature(answers), heatmapFeature(answers), topFeature(answers), periodButtonsFeature(answers))
+  features.use(timezoneFeature(answers), accessFeature(answers))
+  features.use(createChannelStatsFeature({ database: databaseFromSql(deps.sql), log: deps.log }))
 
   bot.catch((error) => logBotError(error, deps.log))
   return bot
+}
+
+function needsFeatures(ctx: BotContext): boolean {
+  const u = ctx.update
+  if (u.callback_query || u.my_chat_member) return true
+  const entity = u.message?.entities?.[0] ?? u.message?.caption_entities?.[0]
+  return entity !== undefined && entity.type === 'bot_command' && entity.offset === 0
 }
 
 export function logBotError(error: BotError<BotContext>, log: Logger): void {
