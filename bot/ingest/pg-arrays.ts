@@ -1,14 +1,31 @@
 import type { Sql, TransactionSql } from 'postgres'
 
-// Array type OIDs, so postgres.js sends each column as one typed array parameter for unnest().
-const OID = { int8: 1016, int4: 1007, int2: 1005, text: 1009, bool: 1000, float8: 1022 } as const
-export type PgArrayType = keyof typeof OID
+export type PgArrayType = 'int8' | 'int4' | 'int2' | 'text' | 'bool' | 'float8'
 
-/** One typed array parameter built from a column of rows. */
-export function column<T, V>(sql: Sql | TransactionSql, rows: readonly T[], type: PgArrayType, pick: (row: T) => V) {
-  const values = new Array<V>(rows.length)
-  for (let i = 0; i < rows.length; i++) values[i] = pick(rows[i]!)
-  return sql.array(values as never[], OID[type])
+const NEEDS_QUOTES = /[",\\{}\s]|^null$/i
+
+function textElement(value: string): string {
+  if (value.length > 0 && !NEEDS_QUOTES.test(value)) return value
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`
+}
+
+/**
+ * One column of rows as a single PostgreSQL array literal, to be cast in SQL (`${col}::int8[]`)
+ * and spread with unnest(). Built here in one pass: several times cheaper than serialising the
+ * array element by element in the driver, and a batch has tens of thousands of elements.
+ */
+export function column<T, V extends string | number | boolean | null | undefined>(
+  _sql: Sql | TransactionSql, rows: readonly T[], type: PgArrayType, pick: (row: T) => V,
+): string {
+  const parts = new Array<string>(rows.length)
+  for (let i = 0; i < rows.length; i++) {
+    const v = pick(rows[i]!)
+    if (v === null || v === undefined) parts[i] = 'NULL'
+    else if (type === 'text') parts[i] = textElement(String(v))
+    else if (type === 'bool') parts[i] = v ? 't' : 'f'
+    else parts[i] = String(v)
+  }
+  return `{${parts.join(',')}}`
 }
 
 // Reaction lists travel as one text per row; \x1f cannot occur inside an emoji or an id.

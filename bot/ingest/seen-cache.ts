@@ -2,13 +2,15 @@ import type { ChatRow, UpdateRows, UserRow } from './rows.ts'
 
 const MAX_ENTRIES = 200_000
 
-const chatKey = (c: ChatRow) => `${c.type}\u0001${c.title ?? ''}\u0001${c.username ?? ''}\u0001${c.isForum}`
-const userKey = (u: UserRow) =>
-  `${u.firstName}\u0001${u.lastName ?? ''}\u0001${u.username ?? ''}\u0001${u.languageCode ?? ''}\u0001${u.isPremium}\u0001${u.isBot}`
+// Field comparisons, not string keys: this runs for every row of every batch.
+const sameChat = (a: ChatRow, b: ChatRow) =>
+  a.type === b.type && a.title === b.title && a.username === b.username && a.isForum === b.isForum
+const sameUser = (a: UserRow, b: UserRow) =>
+  a.firstName === b.firstName && a.lastName === b.lastName && a.username === b.username &&
+  a.languageCode === b.languageCode && a.isPremium === b.isPremium && a.isBot === b.isBot
 
 interface Seen<T> {
-  key: string
-  /** The newest observation of that value, as a row that can be written again. */
+  /** The newest observation of the stored value, as a row that can be written again. */
   row: T
 }
 
@@ -26,8 +28,8 @@ export class SeenCache {
   withoutKnown(rows: UpdateRows): UpdateRows {
     return {
       ...rows,
-      chats: unknownOnly(rows.chats, this.chats, (c) => c.chatId, chatKey),
-      users: unknownOnly(rows.users, this.users, (u) => u.userId, userKey),
+      chats: unknownOnly(rows.chats, this.chats, (c) => c.chatId, sameChat),
+      users: unknownOnly(rows.users, this.users, (u) => u.userId, sameUser),
     }
   }
 
@@ -35,16 +37,20 @@ export class SeenCache {
   remember(rows: UpdateRows): void {
     if (this.chats.size > MAX_ENTRIES) this.chats.clear()
     if (this.users.size > MAX_ENTRIES) this.users.clear()
-    rememberNewest(rows.chats, this.chats, (c) => c.chatId, chatKey)
-    rememberNewest(rows.users, this.users, (u) => u.userId, userKey)
+    rememberNewest(rows.chats, this.chats, (c) => c.chatId)
+    rememberNewest(rows.users, this.users, (u) => u.userId)
   }
 }
 
 function unknownOnly<T extends { date: number }>(
-  rows: readonly T[], seen: Map<number, Seen<T>>, id: (row: T) => number, key: (row: T) => string,
+  rows: readonly T[], seen: Map<number, Seen<T>>, id: (row: T) => number, same: (a: T, b: T) => boolean,
 ): T[] {
   const changed = new Set<number>()
-  for (const row of rows) if (seen.get(id(row))?.key !== key(row)) changed.add(id(row))
+  for (const row of rows) {
+    const known = seen.get(id(row))
+    if (!known || !same(known.row, row)) changed.add(id(row))
+  }
+  if (changed.size === 0) return []
   const out: T[] = []
   for (const entity of changed) {
     const known = seen.get(entity)
@@ -54,11 +60,10 @@ function unknownOnly<T extends { date: number }>(
   return out
 }
 
-function rememberNewest<T extends { date: number }>(
-  rows: readonly T[], seen: Map<number, Seen<T>>, id: (row: T) => number, key: (row: T) => string,
-): void {
+function rememberNewest<T extends { date: number }>(rows: readonly T[], seen: Map<number, Seen<T>>, id: (row: T) => number): void {
   for (const row of rows) {
     const known = seen.get(id(row))
-    if (!known || row.date >= known.row.date) seen.set(id(row), { key: key(row), row })
+    if (!known) seen.set(id(row), { row })
+    else if (row.date >= known.row.date) known.row = row
   }
 }

@@ -137,7 +137,8 @@ async function writeUsers(tx: TransactionSql, rows: UpdateRows): Promise<void> {
 
 /** New messages, plus edited messages the bot never saw sent (they were sent, just before it looked). */
 async function writeMessages(tx: TransactionSql, engine: Engine, messages: MessageRow[], edits: EditRow[]): Promise<number> {
-  const all = lastByKey([...edits, ...messages], (m) => `${m.chatId}:${m.messageId}:${m.date}`)
+  // Duplicates need no removal: DO NOTHING keeps the first, and original messages come first.
+  const all: MessageRow[] = edits.length === 0 ? messages : [...messages, ...edits]
   if (all.length === 0) return 0
   const [result] = await withRollups(tx, engine, tx`
     WITH ins AS (
@@ -164,7 +165,7 @@ async function writeMessages(tx: TransactionSql, engine: Engine, messages: Messa
 /** Each distinct edit counts once; the stored metrics follow the newest edit. */
 async function writeEdits(tx: TransactionSql, edits: EditRow[]): Promise<void> {
   if (edits.length === 0) return
-  const unique = lastByKey(edits, (e) => `${e.chatId}:${e.messageId}:${e.editDate}`)
+  const unique = edits
   await tx`
     WITH input AS (
       SELECT * FROM unnest(${column(tx, unique, 'int8', (e) => e.chatId)}::int8[], ${column(tx, unique, 'int4', (e) => e.messageId)}::int4[],
