@@ -19,7 +19,8 @@ const log = pino({ level: process.env.BENCH_LOG ?? 'warn' })
 
 // Kept as JSON text, the way updates arrive from getUpdates; the bot's run parses each one.
 function makeUpdates(n: number): string[] {
-  const traffic = createTrafficGenerator({ chats: 200, users: 20_000, seed: 1 })
+  // About half a second of chat time per update, ending now: yesterday's backlog and today's traffic.
+  const traffic = createTrafficGenerator({ chats: 200, users: 20_000, seed: 1, startDate: Math.floor(Date.now() / 1000) - Math.floor(n / 2) })
   const list: string[] = []
   for (let i = 0; i < n; i++) list.push(JSON.stringify({ update_id: i + 1, ...traffic.next() }))
   return list
@@ -29,7 +30,7 @@ const parse = (json: string) => JSON.parse(json) as Update
 async function runBot(updates: string[]): Promise<number> {
   const database = await createBenchDatabase('bot')
   try {
-    const writer = new BatchWriter(database.sql, { maxRows: 5000, maxDelayMs: 20, log, botId: BOT_ID })
+    const writer = new BatchWriter(database.sql, { maxRows: Number(process.env.BENCH_BATCH ?? 5000), maxDelayMs: 20, log, botId: BOT_ID })
     const bot = createBot({
       token: `${BOT_ID}:BenchTokenBenchTokenBenchToken`, apiRoot: 'http://127.0.0.1:9', sql: database.sql, writer, log,
       warnWithoutAdmin: false,
