@@ -41,9 +41,12 @@ const envSchema = z.object({
   COOLDOWN_CHAT_SECONDS: z.coerce.number().int().min(0).max(3600).default(3),
   COOLDOWN_BUTTON_SECONDS: z.coerce.number().int().min(0).max(3600).default(2),
   ANSWER_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(900),
+  HEALTH_FILE: z.string().min(1).optional(),
 })
 
 export type Config = {
+  /** Touched every few seconds while polling runs and the last commit did not fail; for container health checks. */
+  healthFile: string | undefined
   botToken: string
   botId: number
   databaseUrl: string | undefined
@@ -83,5 +86,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     warnWithoutAdmin: e.NO_ADMIN_WARNING,
     cooldowns: { userSeconds: e.COOLDOWN_USER_SECONDS, chatSeconds: e.COOLDOWN_CHAT_SECONDS, buttonSeconds: e.COOLDOWN_BUTTON_SECONDS },
     answerCacheTtlSeconds: e.ANSWER_CACHE_TTL_SECONDS,
+    healthFile: e.HEALTH_FILE,
   }
 }

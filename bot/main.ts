@@ -1,3 +1,4 @@
+import { utimes, writeFile } from 'node:fs/promises'
 import { GrammyError, type Api, type Bot } from 'grammy'
 import type { BotContext } from './context.ts'
 import { ConfigError, loadConfig, type Config } from './config.ts'
@@ -98,6 +99,7 @@ async function main(): Promise<void> {
   const handledUpTo = await loadWatermark(database, config.botId)
   log.info({ bot: bot.botInfo.username, handledUpTo }, 'polling for updates')
   polling = startPolling(bot, writer, log, handledUpTo)
+  if (config.healthFile) startHeartbeat(config.healthFile, () => polling?.runner.isRunning() === true && !writer!.failing, log)
   const task = polling.runner.task()
   if (task) {
     task.catch((error) => {
@@ -105,6 +107,21 @@ async function main(): Promise<void> {
       void shutdown('polling-error', 1)
     })
   }
+}
+
+/** Touches the file while the bot is healthy, so `find FILE -mmin -1` (or an mtime check) tells. */
+function startHeartbeat(file: string, healthy: () => boolean, log: Logger): void {
+  const beat = async () => {
+    if (!healthy()) return
+    try {
+      const now = new Date()
+      await utimes(file, now, now).catch(() => writeFile(file, ''))
+    } catch (error) {
+      log.warn({ err: error, file }, 'could not touch the health file')
+    }
+  }
+  void beat()
+  setInterval(() => void beat(), 10_000).unref()
 }
 
 // A final getUpdates with the next offset tells Telegram the handled updates are done.

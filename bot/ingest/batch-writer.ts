@@ -76,6 +76,9 @@ export class BatchWriter {
     if (this.watermark === undefined || updateId > this.watermark) this.watermark = updateId
   }
 
+  /** True while a commit is being retried after a failure (the database is unreachable). */
+  failing = false
+
   get queued(): number {
     return this.pending.count
   }
@@ -134,6 +137,7 @@ export class BatchWriter {
         this.seen.remember(rows)
         for (const item of batch.items) item.resolve()
         if (attempt > 1) this.options.log.info({ attempt, updates: batch.count }, 'database is back; batch committed')
+        this.failing = false
         return
       } catch (error) {
         if (isPermanent(error)) {
@@ -144,6 +148,7 @@ export class BatchWriter {
           for (const item of batch.items) item.reject(error)
           return
         }
+        this.failing = true
         this.options.log.error(
           { err: error, attempt, retryInMs: delay, updates: batch.count },
           'could not commit a batch; fetching is paused until it is stored',

@@ -32,9 +32,10 @@ export function createCommittedFetcher(api: Api, tracker: UpdateTracker, options
       let retryMs = 200
       while (!signal.aborted) {
         let updates: Update[]
+        const offset = tracker.nextOffset
         try {
           updates = await api.getUpdates(
-            { offset: tracker.nextOffset, limit: 100, timeout: options.timeoutSeconds, allowed_updates: [...ALLOWED_UPDATES] },
+            { offset, limit: 100, timeout: options.timeoutSeconds, allowed_updates: [...ALLOWED_UPDATES] },
             // grammY types the signal with the abort-controller polyfill; the native one is what it uses.
             signal as never,
           )
@@ -50,7 +51,9 @@ export function createCommittedFetcher(api: Api, tracker: UpdateTracker, options
           for (const u of fresh) tracker.begin(u.update_id)
           return fresh
         }
-        if (updates.length > 0) await tracker.waitForProgress(signal)
+        // Only updates already in flight came back. Wait for one of them to finish, unless that
+        // happened while the request was out: then the offset has moved and asking again helps.
+        if (updates.length > 0 && tracker.nextOffset === offset && tracker.size > 0) await tracker.waitForProgress(signal)
       }
       return []
     },

@@ -1,4 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startFakeBotApi, type FakeBotApi } from '../support/fake-bot-api.ts'
 import { createTestDatabase, type TestDatabase } from '../support/test-db.ts'
@@ -16,9 +19,10 @@ afterAll(async () => {
   await database?.drop()
 })
 
-function startBot(): ChildProcess {
+function startBot(extraEnv: Record<string, string> = {}): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', 'bot/main.ts'], {
     env: {
+      ...extraEnv,
       PATH: process.env.PATH,
       BOT_TOKEN: api.token,
       DATABASE_URL: database.url,
@@ -62,8 +66,13 @@ describe('a bot killed with SIGKILL mid-stream', () => {
     }
     pushSome(total)
 
-    const bot = startBot()
+    const healthFile = path.join(tmpdir(), `tg-health-${process.pid}-${Date.now()}`)
+    const bot = startBot({ HEALTH_FILE: healthFile })
     await api.waitFor(() => api.pending().length === 0, 60_000, 'every update to be confirmed')
+    // The heartbeat for container health checks: touched while polling and committing work.
+    await api.waitFor(() => existsSync(healthFile), 15_000, 'the health file')
+    expect(Date.now() - statSync(healthFile).mtimeMs).toBeLessThan(30_000)
+    rmSync(healthFile, { force: true })
     bot.kill('SIGTERM')
     expect(await exited(bot)).toBe(0)
 

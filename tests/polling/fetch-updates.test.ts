@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest'
+import pino from 'pino'
+import type { Api } from 'grammy'
+import type { Update } from 'grammy/types'
+import { createCommittedFetcher } from '../../bot/polling/fetch-updates.ts'
+import { UpdateTracker } from '../../bot/polling/update-tracker.ts'
+
+const update = (id: number) => ({ update_id: id, message: { message_id: id } }) as unknown as Update
+
+// Telegram's offset rule in a few lines: getUpdates(offset) forgets every id below offset.
+function telegram(ids: number[], onRequest?: (offset: number) => void) {
+  let queue = ids.map(update)
+  const offsets: number[] = []
+  const api = {
+    async getUpdates({ offset }: { offset: number }) {
+      offsets.push(offset)
+      if (offset > 0) queue = queue.filter((u) => u.update_id >= offset)
+      onRequest?.(offset)
+      await new Promise((r) => setTimeout(r, 5))
+      return queue.slice(0, 100)
+    },
+  } as unknown as Api
+  return { api, offsets }
+}
+
+describe('the committed-offset fetcher', () => {
+  it('confirms an update only after it is finished', async () => {
+    const tracker = new UpdateTracker()
+    const { api, offsets } = telegram([1, 2, 3])
+    const fetcher = createCommittedFetcher(api, tracker, { timeoutSeconds: 0, log: pino({ level: 'silent' }) })
+    const signal = new AbortController().signal
+    expect((await fetcher.supply(100, signal)).map((u) => u.update_id)).toEqual([1, 2, 3])
+    tracker.finish(2)
+    const next = fetcher.supply(100, signal)
+    await new Promise((r) => setTimeout(r, 30))
+    // 1 is not finished, so nothing may be confirmed yet: every request still starts at 0.
+    expect(offsets.every((o) => o === 0)).toBe(true)
+    tracker.finish(1)
+    tracker.finish(3)
+    const controller = new AbortController()
+    setTimeout(() => controller.abort(), 50)
+    await Promise.race([next, new Promise((r) => setTimeout(r, 100))])
+    expect(offsets.at(-1)).toBe(4)
+  })
+
+  it('does not wait forever when the last update in flight finishes while a request is out', async () => {
+    const tracker = new UpdateTracker()
+    let finishDuringRequest = false
+    const { api, offsets } = telegram([7], () => {
+      if (finishDuringRequest) tracker.finish(7)
+    })
+    const fetcher = createCommittedFetcher(api, tracker, { timeoutSeconds: 0, log: pino({ level: 'silent' }) })
+    const controller = new AbortController()
+    expect((await fetcher.supply(100, controller.signal)).map((u) => u.update_id)).toEqual([7])
+    finishDuringRequest = true
+    const next = fetcher.supply(100, controller.signal)
+    await new Promise((r) => setTimeout(r, 60))
+    // The answer still held 7 (sent before the offset moved), yet the fetcher asked again with offset 8.
+    expect(offsets).toContain(8)
+    controller.abort()
+    expect(await next).toEqual([])
+  })
+})
