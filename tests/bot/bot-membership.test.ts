@@ -1,5 +1,6 @@
 import type { Bot } from 'grammy'
 import type { Chat, Update, UserFromGetMe } from 'grammy/types'
+import { testBotInfo } from '../support/bot-info.ts'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { BotContext } from '../../bot/context.ts'
 import { createBot } from '../../bot/create-bot.ts'
@@ -11,21 +12,11 @@ import { FX, fixtureUpdate, group, myChatMemberUpdate, T0, user } from '../inges
 
 const BOT_ID = 5_151_515
 const TOKEN = `${BOT_ID}:AAHmembershipTestToken_0123456789`
-const BOT_INFO: UserFromGetMe = {
+const BOT_INFO: UserFromGetMe = testBotInfo({
   id: BOT_ID,
-  is_bot: true,
   first_name: 'Group Analytics',
   username: 'group_analytics_test_bot',
-  can_join_groups: true,
-  can_read_all_group_messages: false,
-  supports_inline_queries: false,
-  can_connect_to_business: false,
-  has_main_web_app: false,
-  has_topics_enabled: false,
-  allows_users_to_create_topics: false,
-  can_manage_bots: false,
-  supports_join_request_queries: false,
-}
+})
 const botUser = user(BOT_ID, 'Group Analytics', { is_bot: true, username: 'group_analytics_test_bot' })
 const owner = user(7001, 'Owner')
 

@@ -1,25 +1,16 @@
 import pino from 'pino'
 import { Bot, InputFile, type Context } from 'grammy'
 import type { Update, UserFromGetMe } from 'grammy/types'
+import { testBotInfo } from '../support/bot-info.ts'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createChannelStatsFeature } from '../../bot/features/channel-stats.ts'
 import { createTestDatabase, type TestDatabase } from '../support/test-db.ts'
 
-const BOT_INFO: UserFromGetMe = {
+const BOT_INFO: UserFromGetMe = testBotInfo({
   id: 42,
-  is_bot: true,
   first_name: 'Stats Bot',
   username: 'stats_test_bot',
-  can_join_groups: true,
-  can_read_all_group_messages: false,
-  supports_inline_queries: false,
-  can_connect_to_business: false,
-  has_main_web_app: false,
-  has_topics_enabled: false,
-  allows_users_to_create_topics: false,
-  can_manage_bots: false,
-  supports_join_request_queries: false,
-}
+})
 const NOW = new Date('2024-05-10T12:00:00Z')
 const CHANNEL = -1001700000001
 const GROUP = -1001700000002

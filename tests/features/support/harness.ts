@@ -1,6 +1,7 @@
 import pino from 'pino'
 import type { Bot, InputFile } from 'grammy'
 import type { UserFromGetMe } from 'grammy/types'
+import { testBotInfo } from '../../support/bot-info.ts'
 import type { BotContext } from '../../../bot/context.ts'
 import { createBot } from '../../../bot/create-bot.ts'
 import { BatchWriter } from '../../../bot/ingest/batch-writer.ts'
@@ -10,21 +11,12 @@ import { MemoryStore, type KvStore } from '../../../bot/answers/kv-store.ts'
 import type { TestDatabase } from '../../support/test-db.ts'
 
 export const BOT_ID = 4242
-export const BOT_INFO: UserFromGetMe = {
+export const BOT_INFO: UserFromGetMe = testBotInfo({
   id: BOT_ID,
-  is_bot: true,
   first_name: 'Group Stats',
   username: 'group_stats_test_bot',
-  can_join_groups: true,
   can_read_all_group_messages: true,
-  supports_inline_queries: false,
-  can_connect_to_business: false,
-  has_main_web_app: false,
-  has_topics_enabled: false,
-  allows_users_to_create_topics: false,
-  can_manage_bots: false,
-  supports_join_request_queries: false,
-}
+})
 
 export interface Call {
   method: string
