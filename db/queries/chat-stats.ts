@@ -1,6 +1,6 @@
 import type { Sql } from 'postgres'
 import type { ChatSettings, DayCount, DayRange, PeriodTotals, TopResult } from './chat-stats-contract.ts'
-import { ensureRangeMemo, familyCte, memoKey, splitAtToday } from './range-memo.ts'
+import { familyCte, memoKey, prepareRange, type RangeParts } from './range-memo.ts'
 
 export type * from './chat-stats-contract.ts'
 
@@ -21,6 +21,7 @@ export async function getChatSettings(sql: Sql, chatId: number): Promise<ChatSet
 }
 
 export async function getPeriodTotals(sql: Sql, chatId: number, range: DayRange): Promise<PeriodTotals> {
+  const parts = await prepareRange(sql, chatId, range)
   const [row] = await sql<{
     messages: number; reactions: number; joins: number; leaves: number; busiest_day: string | null
     busiest_messages: number | null; active_users: number
@@ -36,11 +37,11 @@ export async function getPeriodTotals(sql: Sql, chatId: number, range: DayRange)
     SELECT coalesce(sum(messages), 0)::int AS messages, coalesce(sum(reactions), 0)::int AS reactions,
       coalesce(sum(joins), 0)::int AS joins, coalesce(sum(leaves), 0)::int AS leaves,
       (SELECT day::text FROM busiest) AS busiest_day, (SELECT messages FROM busiest) AS busiest_messages,
-      0 AS active_users
+      ${activeSenders(sql, chatId, parts)} AS active_users
     FROM days`
   return {
     messages: row?.messages ?? 0,
-    activeUsers: await countActiveSenders(sql, chatId, range),
+    activeUsers: row?.active_users ?? 0,
     joins: row?.joins ?? 0,
     leaves: row?.leaves ?? 0,
     reactions: row?.reactions ?? 0,
@@ -49,17 +50,12 @@ export async function getPeriodTotals(sql: Sql, chatId: number, range: DayRange)
 }
 
 /** Distinct senders of the range: the closed part's memo plus today's senders not already in it. */
-async function countActiveSenders(sql: Sql, chatId: number, range: DayRange): Promise<number> {
-  const parts = await splitAtToday(sql, chatId, range)
-  if (parts.closed) await ensureRangeMemo(sql, chatId, parts.closed)
-  const [row] = await sql<{ n: number }[]>`
-    ${familyCte(sql, chatId)}
-    SELECT coalesce((SELECT active_users FROM range_memo WHERE ${memoKey(sql, chatId, parts.closed)}), 0)
+function activeSenders(sql: Sql, chatId: number, parts: RangeParts) {
+  return sql`(coalesce((SELECT active_users FROM range_memo WHERE ${memoKey(sql, chatId, parts.closed)}), 0)
       + (SELECT count(DISTINCT t.sender_id) FROM sender_day t
          WHERE ${parts.today ? sql`t.chat_id IN (SELECT chat_id FROM family) AND t.day = ${parts.today}::date AND t.messages > 0` : sql`false`}
            AND NOT EXISTS (SELECT 1 FROM range_memo_senders m WHERE ${memoKey(sql, chatId, parts.closed)} AND m.sender_id = t.sender_id AND m.messages > 0)
-        )::int AS n`
-  return row?.n ?? 0
+        ))::int`
 }
 
 export async function getDailyMessages(sql: Sql, chatId: number, range: DayRange): Promise<DayCount[]> {
@@ -97,8 +93,7 @@ export async function getHeatmap(sql: Sql, chatId: number, range: DayRange): Pro
 export async function getTopSenders(
   sql: Sql, chatId: number, range: DayRange, by: 'messages' | 'reactions', limit = 10,
 ): Promise<TopResult> {
-  const parts = await splitAtToday(sql, chatId, range)
-  if (parts.closed) await ensureRangeMemo(sql, chatId, parts.closed)
+  const parts = await prepareRange(sql, chatId, range)
   const measure = by === 'messages' ? sql`messages` : sql`reactions_received`
   const memoTotal = by === 'messages' ? sql`messages_total` : sql`reactions_total`
   const rows = await sql<{ sender_id: string; count: number; total: number; name: string | null; username: string | null }[]>`

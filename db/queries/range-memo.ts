@@ -15,17 +15,29 @@ export interface RangeParts {
   today: string | null
 }
 
-/** Splits a range at the chat's local today. */
-export async function splitAtToday(sql: Sql, chatId: number, range: DayRange): Promise<RangeParts> {
-  const [row] = await sql<{ today: string; yesterday: string }[]>`
-    SELECT d::text AS today, (d - 1)::text AS yesterday
-    FROM (SELECT (now() AT TIME ZONE coalesce((SELECT time_zone FROM chats WHERE chat_id = ${chatId}::int8), 'UTC'))::date AS d) t`
+/**
+ * Splits a range at the chat's local today and makes sure the closed part's memo is current.
+ * The usual case (memo fresh) costs one query.
+ */
+export async function prepareRange(sql: Sql, chatId: number, range: DayRange): Promise<RangeParts> {
+  const [row] = await sql<{ today: string; yesterday: string; fresh: boolean | null; touch: boolean | null }[]>`
+    WITH t AS (
+      SELECT (now() AT TIME ZONE coalesce(c.time_zone, 'UTC'))::date AS today, c.history_version
+      FROM (SELECT 1) one LEFT JOIN chats c ON c.chat_id = ${chatId}::int8
+    )
+    SELECT today::text, (today - 1)::text AS yesterday,
+      m.history_version = t.history_version AS fresh, m.used_at < now() - interval '1 hour' AS touch
+    FROM t LEFT JOIN range_memo m ON m.chat_id = ${chatId}::int8 AND m.from_day = ${range.from}::date
+      AND m.to_day = LEAST(${range.to}::date, t.today - 1)`
   const { today, yesterday } = row!
   const closedTo = range.to < today ? range.to : yesterday
-  return {
+  const parts = {
     closed: range.from <= closedTo ? { from: range.from, to: closedTo } : null,
     today: range.from <= today && range.to >= today ? today : null,
   }
+  if (parts.closed && !row!.fresh) await ensureRangeMemo(sql, chatId, parts.closed)
+  else if (parts.closed && row!.touch) await sql`UPDATE range_memo SET used_at = now() WHERE ${memoKey(sql, chatId, parts.closed)}`
+  return parts
 }
 
 /**
