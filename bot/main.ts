@@ -85,15 +85,21 @@ async function main(): Promise<void> {
     warnWithoutAdmin: config.warnWithoutAdmin,
     analytics: { store, answerCache, cooldowns: config.cooldowns },
   })
-  try {
-    await bot.init()
-    await bot.api.deleteWebhook()
-  } catch (error) {
-    if (error instanceof GrammyError && error.error_code === 401) {
-      log.fatal('Telegram rejected BOT_TOKEN (401 Unauthorized); check the token with @BotFather')
-      process.exit(1)
+  // Telegram may be unreachable for a while (network not up yet): keep trying, except on a bad token.
+  for (let delay = 1000; ; delay = Math.min(delay * 2, 60_000)) {
+    try {
+      await bot.init()
+      await bot.api.deleteWebhook()
+      break
+    } catch (error) {
+      if (error instanceof GrammyError && error.error_code === 401) {
+        log.fatal('Telegram rejected BOT_TOKEN (401 Unauthorized); check the token with @BotFather')
+        process.exit(1)
+      }
+      if (stopping.signal.aborted) return
+      log.error({ err: error, apiRoot: config.apiRoot, retryInMs: delay }, 'cannot reach the Bot API; retrying')
+      await new Promise((r) => setTimeout(r, delay))
     }
-    throw error
   }
   await registerCommands(bot.api, log)
   const handledUpTo = await loadWatermark(database, config.botId)
