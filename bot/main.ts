@@ -6,6 +6,7 @@ import { createLogger, type Logger } from './logger.ts'
 import { createBot } from './create-bot.ts'
 import { BatchWriter } from './ingest/batch-writer.ts'
 import { startPolling, type Polling } from './polling/run-polling.ts'
+import { startMemoWarmer } from './jobs/warm-range-memos.ts'
 import type { Redis } from 'ioredis'
 import { createRedis } from './redis.ts'
 import { AnswerCache } from './answers/answer-cache.ts'
@@ -105,6 +106,7 @@ async function main(): Promise<void> {
   const handledUpTo = await loadWatermark(database, config.botId)
   log.info({ bot: bot.botInfo.username, handledUpTo }, 'polling for updates')
   polling = startPolling(bot, writer, log, handledUpTo)
+  startMemoWarmer(database.sql, log)
   if (config.healthFile) startHeartbeat(config.healthFile, () => polling?.runner.isRunning() === true && !writer!.failing, log)
   const task = polling.runner.task()
   if (task) {

@@ -58,7 +58,7 @@ export async function ensureRangeMemo(sql: Sql, chatId: number, range: DayRange)
     if (state.used_long_ago) await sql`UPDATE range_memo SET used_at = now() WHERE chat_id = ${chatId}::int8 AND from_day = ${range.from}::date AND to_day = ${range.to}::date`
     return
   }
-  let created = false
+  let created = 0
   await sql.begin(async (tx) => {
     // Two requests for the same range compute it once.
     await tx`SELECT pg_advisory_xact_lock(hashtextextended(${`memo:${chatId}:${range.from}:${range.to}`}, 0))`
@@ -68,7 +68,7 @@ export async function ensureRangeMemo(sql: Sql, chatId: number, range: DayRange)
     await tx`DELETE FROM range_memo WHERE ${key}`
     const [{ version } = { version: '0' }] = await tx<{ version: string }[]>`
       SELECT coalesce((SELECT history_version FROM chats WHERE chat_id = ${chatId}::int8), 0)::text AS version`
-    await tx`
+    const inserted = await tx`
       ${familyCte(tx as unknown as Sql, chatId)}
       INSERT INTO range_memo_senders (chat_id, from_day, to_day, sender_id, messages, reactions_received)
       SELECT ${chatId}::int8, ${range.from}::date, ${range.to}::date, sender_id, sum(messages), sum(reactions_received)
@@ -84,10 +84,11 @@ export async function ensureRangeMemo(sql: Sql, chatId: number, range: DayRange)
       WHERE m.chat_id = ${chatId}::int8 AND m.used_at < now() - interval '2 days'
         AND s.chat_id = m.chat_id AND s.from_day = m.from_day AND s.to_day = m.to_day`
     await tx`DELETE FROM range_memo WHERE chat_id = ${chatId}::int8 AND used_at < now() - interval '2 days'`
-    created = true
+    created = inserted.count
   })
-  // Fresh statistics let the planner look senders up by key instead of walking a whole memo.
-  if (created) await sql`ANALYZE range_memo_senders`
+  // Fresh statistics let the planner look senders up by key instead of walking a whole large
+  // memo; small memos are fast with any plan and not worth an ANALYZE each.
+  if (created > 5000) await sql`ANALYZE range_memo_senders`
 }
 
 /** `WHERE` for the memo rows of a closed range, or for none. */
