@@ -35,7 +35,7 @@ const envSchema = z.object({
   TELEGRAM_API_ROOT: httpUrl.default('https://api.telegram.org'),
   LOG_LEVEL: z.enum(logLevels, { message: `must be one of ${logLevels.join(', ')}` }).default('info'),
   BATCH_MAX_ROWS: z.coerce.number().int().min(1).max(100_000).default(5000),
-  BATCH_MAX_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(25),
+  BATCH_MAX_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(0),
   NO_ADMIN_WARNING: boolFlag.default(true),
   COOLDOWN_USER_SECONDS: z.coerce.number().int().min(0).max(3600).default(10),
   COOLDOWN_CHAT_SECONDS: z.coerce.number().int().min(0).max(3600).default(3),

@@ -52,6 +52,7 @@ export class BatchWriter {
   private pending = newPending()
   private flushing: Promise<void> | undefined
   private timer: NodeJS.Timeout | undefined
+  private immediate: NodeJS.Immediate | undefined
   private closed = false
   private stopRetrying = false
   private watermark: number | undefined
@@ -96,6 +97,7 @@ export class BatchWriter {
     this.closed = true
     if (options.abandon) this.stopRetrying = true
     clearTimeout(this.timer)
+    clearImmediate(this.immediate)
     await this.flush()
   }
 
@@ -103,17 +105,24 @@ export class BatchWriter {
     if (this.flushing) return
     if (this.pending.count >= this.options.maxRows) {
       this.startFlush()
-    } else if (!this.timer) {
-      this.timer = setTimeout(() => {
+    } else if (!this.timer && !this.immediate) {
+      const flush = () => {
         this.timer = undefined
+        this.immediate = undefined
         if (!this.flushing) this.startFlush()
-      }, this.options.maxDelayMs)
+      }
+      // 0: write as soon as the updates at hand are handled (a getUpdates answer is handled in
+      // one turn of the event loop); while a commit runs, rows gather for the next one anyway.
+      if (this.options.maxDelayMs === 0) this.immediate = setImmediate(flush)
+      else this.timer = setTimeout(flush, this.options.maxDelayMs)
     }
   }
 
   private startFlush(): void {
     clearTimeout(this.timer)
+    clearImmediate(this.immediate)
     this.timer = undefined
+    this.immediate = undefined
     const batch = this.pending
     this.pending = newPending()
     const watermark = this.watermark
