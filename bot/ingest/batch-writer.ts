@@ -4,7 +4,7 @@ import { appendRows } from './merge-rows.ts'
 import { emptyRows, type UpdateRows } from './rows.ts'
 import { SeenCache } from './seen-cache.ts'
 import { writeBatch, type BatchSummary } from './write-batch.ts'
-import type { Engine } from './write-rollups.ts'
+import type { Engine } from '../../db/migrate.ts'
 
 export interface BatchWriterOptions {
   maxRows: number
@@ -80,9 +80,6 @@ export class BatchWriter {
   /** True while a commit is being retried after a failure (the database is unreachable). */
   failing = false
 
-  get queued(): number {
-    return this.pending.count
-  }
 
   /** Commits everything added so far. */
   async flush(): Promise<void> {

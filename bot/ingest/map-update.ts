@@ -2,10 +2,10 @@ import type {
   Chat, ChatMember, ChatMemberUpdated, Message, MessageReactionCountUpdated, MessageReactionUpdated,
   ReactionType, Update, User,
 } from 'grammy/types'
-import { isServiceMessage, messageContent } from './message-content.ts'
+import { messageContent } from './message-content.ts'
 import { cleanText, isPlausibleDate, isSafeId } from './sanitize.ts'
 import {
-  emptyRows, type ChatRow, type MemberEventRow, type MessageRow, type SenderType, type UpdateRows, type UserRow,
+  emptyRows, type ChatRow, type MemberEventRow, type MessageContent, type MessageRow, type SenderType, type UpdateRows, type UserRow,
 } from './rows.ts'
 
 export type MapResult = { rows: UpdateRows; skipped?: undefined } | { rows?: undefined; skipped: string }
@@ -56,7 +56,8 @@ function mapMessage(rows: UpdateRows, message: Message, botId: number): MapResul
     const kicked = message.from && message.from.id !== left.id
     rows.memberEvents.push(serviceEvent(message, left.id, kicked ? 'kick' : 'leave', -1, null, kicked ? message.from!.id : null))
   }
-  if (!isServiceMessage(message) && isSafeId(message.message_id)) rows.messages.push(messageRow(message))
+  const content = messageContent(message)
+  if (content && isSafeId(message.message_id)) rows.messages.push(messageRow(message, content))
   return { rows }
 }
 
@@ -64,14 +65,15 @@ function mapEdit(rows: UpdateRows, message: Message): MapResult {
   const problem = groupCheck(message.chat, message.date)
   if (problem) return { skipped: problem }
   if (!isPlausibleDate(message.edit_date)) return { skipped: `edit without a plausible edit_date` }
-  if (isServiceMessage(message)) return { skipped: 'edited service message' }
+  const content = messageContent(message)
+  if (!content) return { skipped: 'edited service message' }
   rows.chats.push(chatRow(message.chat, message.edit_date))
   addSender(rows, message, message.edit_date)
-  rows.edits.push({ ...messageRow(message), editDate: message.edit_date })
+  rows.edits.push({ ...messageRow(message, content), editDate: message.edit_date })
   return { rows }
 }
 
-function messageRow(message: Message): MessageRow {
+function messageRow(message: Message, content: MessageContent): MessageRow {
   const { senderId, senderType } = sender(message)
   const topicRoot = message.is_topic_message ? message.message_thread_id : undefined
   const replyId = message.reply_to_message?.message_id
@@ -85,7 +87,7 @@ function messageRow(message: Message): MessageRow {
     // In a forum every message "replies" to its topic's first message; that is not a reply.
     replyToMessageId: replyId !== undefined && replyId !== topicRoot && isSafeId(replyId) ? replyId : null,
     isForward: message.forward_origin !== undefined || (message as { forward_date?: number }).forward_date !== undefined,
-    ...messageContent(message),
+    ...content,
   }
 }
 

@@ -48,16 +48,10 @@ function scanKeys(message: Message): { rank: number; service: boolean } {
   return { rank, service }
 }
 
-export function isServiceMessage(message: Message): boolean {
-  return scanKeys(message).service
-}
-
-export function messageKind(message: Message): MessageKind {
-  return KIND_FIELDS[scanKeys(message).rank]?.[1] ?? 'other'
-}
-
-/** Kind and text metrics; the text itself is never kept. */
-export function messageContent(message: Message): MessageContent {
+/** Kind and text metrics, or undefined for a service message; the text itself is never kept. */
+export function messageContent(message: Message): MessageContent | undefined {
+  const { rank, service } = scanKeys(message)
+  if (service) return undefined
   const text = message.text ?? message.caption ?? ''
   const entities: MessageEntity[] = message.entities ?? message.caption_entities ?? []
   let linkCount = 0
@@ -69,7 +63,7 @@ export function messageContent(message: Message): MessageContent {
     else if (entity.type === 'hashtag') hashtagCount++
   }
   return {
-    kind: messageKind(message),
+    kind: KIND_FIELDS[rank]?.[1] ?? 'other',
     textLength: codePointLength(text),
     linkCount: clampSmallint(linkCount),
     mentionCount: clampSmallint(mentionCount),

@@ -4,12 +4,12 @@ import {
   chatTitleKey, dropMatchedServiceEvents, historyCandidates, lastByKey, latestByKey, MEMBER_MATCH_WINDOW_SECONDS, userNameKey,
 } from './merge-rows.ts'
 import type { EditRow, MessageRow, UpdateRows } from './rows.ts'
-import { withRollups, type Engine } from './write-rollups.ts'
+import type { Engine } from '../../db/migrate.ts'
+import { withRollups } from './write-rollups.ts'
 
 export interface BatchSummary {
   /** Chats whose stored data changed in this batch (for cache invalidation). */
   chatIds: number[]
-  newMessages: number
 }
 
 /**
@@ -19,12 +19,13 @@ export interface BatchSummary {
 export async function writeBatch(
   sql: Sql, rows: UpdateRows, watermark?: { botId: number; updateId: number }, engine: Engine = 'postgres',
 ): Promise<BatchSummary> {
+  const chatIds = touchedChats(rows)
   return sql.begin(async (tx) => {
     await writeChats(tx, rows)
     await writeUsers(tx, rows)
     await writeMigrations(tx, rows)
-    await lockChatZones(tx, rows)
-    const newMessages = await writeMessages(tx, engine, rows.messages, rows.edits)
+    await lockChatZones(tx, chatIds)
+    await writeMessages(tx, engine, rows.messages, rows.edits)
     await writeEdits(tx, rows.edits)
     await writeReactions(tx, engine, rows)
     await writeMemberEvents(tx, engine, rows)
@@ -33,7 +34,7 @@ export async function writeBatch(
       await tx`INSERT INTO bot_state (bot_id, last_update_id, updated_at) VALUES (${watermark.botId}, ${watermark.updateId}, now())
         ON CONFLICT (bot_id) DO UPDATE SET last_update_id = GREATEST(bot_state.last_update_id, excluded.last_update_id), updated_at = now()`
     }
-    return { chatIds: touchedChats(rows), newMessages }
+    return { chatIds }
   }) as Promise<BatchSummary>
 }
 
@@ -41,9 +42,9 @@ export async function writeBatch(
  * Rollups are keyed by the chat's local time: hold its zone steady until this batch commits,
  * so a concurrent /timezone rebuild sees either none or all of it.
  */
-async function lockChatZones(tx: TransactionSql, rows: UpdateRows): Promise<void> {
-  const ids = touchedChats(rows).sort((a, b) => a - b)
-  if (ids.length === 0) return
+async function lockChatZones(tx: TransactionSql, chatIds: readonly number[]): Promise<void> {
+  if (chatIds.length === 0) return
+  const ids = [...chatIds].sort((a, b) => a - b)
   await tx`SELECT 1 FROM chats WHERE chat_id = ANY(${column(tx, ids, 'int8', (id) => id)}::int8[]) ORDER BY chat_id FOR SHARE`
 }
 
@@ -136,11 +137,11 @@ async function writeUsers(tx: TransactionSql, rows: UpdateRows): Promise<void> {
 }
 
 /** New messages, plus edited messages the bot never saw sent (they were sent, just before it looked). */
-async function writeMessages(tx: TransactionSql, engine: Engine, messages: MessageRow[], edits: EditRow[]): Promise<number> {
+async function writeMessages(tx: TransactionSql, engine: Engine, messages: MessageRow[], edits: EditRow[]): Promise<void> {
   // Duplicates need no removal: DO NOTHING keeps the first, and original messages come first.
   const all: MessageRow[] = edits.length === 0 ? messages : [...messages, ...edits]
-  if (all.length === 0) return 0
-  const [result] = await withRollups(tx, engine, tx`
+  if (all.length === 0) return
+  await withRollups(tx, engine, tx`
     WITH ins AS (
     INSERT INTO messages (chat_id, message_id, date, thread_id, sender_id, sender_type, kind, text_length,
       reply_to_message_id, is_forward, link_count, mention_count, hashtag_count)
@@ -159,7 +160,6 @@ async function writeMessages(tx: TransactionSql, engine: Engine, messages: Messa
     ), delta AS (
       SELECT chat_id, date AS at, sender_id, 1 AS messages, 0 AS reactions, 0 AS joins, 0 AS leaves FROM ins
     )`)
-  return Number(result?.n ?? 0)
 }
 
 /** Each distinct edit counts once; the stored metrics follow the newest edit. */

@@ -1,6 +1,5 @@
 import type { PendingQuery, Row, TransactionSql } from 'postgres'
-
-export type Engine = 'timescaledb' | 'postgres'
+import type { Engine } from '../../db/migrate.ts'
 
 /**
  * Completes a statement whose prelude defines a CTE
