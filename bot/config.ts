@@ -1,16 +1,5 @@
 import { z } from 'zod'
-
-const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
-
-const boolFlag = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
-  .transform((v) => v === 'true' || v === '1' || v === 'yes')
-
-const postgresUrl = z
-  .string()
-  .refine((v) => /^postgres(ql)?:\/\/.+/.test(v) && URL.canParse(v), {
-    message: 'must be a postgres:// or postgresql:// URL',
-  })
+import { boolFlag, logLevel, postgresUrl, type LogLevel } from './config-fields.ts'
 
 const redisUrl = z
   .string()
@@ -33,7 +22,7 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   REDIS_URL: redisUrl.optional(),
   TELEGRAM_API_ROOT: httpUrl.default('https://api.telegram.org'),
-  LOG_LEVEL: z.enum(logLevels, { message: `must be one of ${logLevels.join(', ')}` }).default('info'),
+  LOG_LEVEL: logLevel.default('info'),
   BATCH_MAX_ROWS: z.coerce.number().int().min(1).max(100_000).default(5000),
   BATCH_MAX_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(0),
   NO_ADMIN_WARNING: boolFlag.default(true),
@@ -53,7 +42,7 @@ export type Config = {
   dataDir: string
   redisUrl: string | undefined
   apiRoot: string
-  logLevel: (typeof logLevels)[number]
+  logLevel: LogLevel
   batchMaxRows: number
   batchMaxDelayMs: number
   warnWithoutAdmin: boolean

@@ -16,7 +16,6 @@ import { periodButtonsFeature } from './features/period-buttons.ts'
 import { timezoneFeature } from './features/timezone.ts'
 import { accessFeature } from './features/access.ts'
 import { createChannelStatsFeature } from './features/channel-stats.ts'
-import { databaseFromSql } from '../db/client.ts'
 
 export interface BotDeps {
   token: string
@@ -53,7 +52,7 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
   const answers = createAnswerDeps(deps.sql, chatStats, deps.analytics)
   features.use(statsFeature(answers), heatmapFeature(answers), topFeature(answers), periodButtonsFeature(answers))
   features.use(timezoneFeature(answers), accessFeature(answers))
-  features.use(createChannelStatsFeature({ database: databaseFromSql(deps.sql), log: deps.log }))
+  features.use(createChannelStatsFeature({ sql: deps.sql, log: deps.log }))
 
   bot.catch((error) => logBotError(error, deps.log))
   return bot

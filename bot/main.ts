@@ -12,7 +12,8 @@ import { createRedis } from './redis.ts'
 import { AnswerCache } from './answers/answer-cache.ts'
 import { createKvStore } from './answers/redis-store.ts'
 import { registerCommands } from './features/commands-menu.ts'
-import { loadWatermark, startDatabase, type StartedDatabase } from './start-database.ts'
+import { startDatabase, type StartedDatabase } from './start-database.ts'
+import { loadWatermark } from '../db/queries/bot-state.ts'
 
 const SHUTDOWN_GRACE_MS = 25_000
 
@@ -103,7 +104,7 @@ async function main(): Promise<void> {
     }
   }
   await registerCommands(bot.api, log)
-  const handledUpTo = await loadWatermark(database, config.botId)
+  const handledUpTo = await loadWatermark(database.sql, config.botId)
   log.info({ bot: bot.botInfo.username, handledUpTo }, 'polling for updates')
   polling = startPolling(bot, writer, log, handledUpTo)
   startMemoWarmer(database.sql, log)

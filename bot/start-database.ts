@@ -31,8 +31,3 @@ export async function startDatabase(config: Config, log: Logger, signal: AbortSi
     }
   }
 }
-
-export async function loadWatermark(database: Database, botId: number): Promise<number> {
-  const [row] = await database.sql<{ last_update_id: string }[]>`SELECT last_update_id FROM bot_state WHERE bot_id = ${botId}`
-  return row ? Number(row.last_update_id) : 0
-}

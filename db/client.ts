@@ -21,8 +21,3 @@ export function connectDatabase(url: string, options: { max?: number; applicatio
   const db = drizzle(sql, { schema })
   return { sql, db, close: () => sql.end({ timeout: 5 }) }
 }
-
-/** A Database view over a connection pool someone else owns (closing it is the owner's job). */
-export function databaseFromSql(sql: Sql): Database {
-  return { sql, db: drizzle(sql, { schema }), close: async () => {} }
-}

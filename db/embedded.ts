@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import net from 'node:net'
 import path from 'node:path'
 import postgres from 'postgres'
@@ -128,7 +128,6 @@ async function removeStalePid(databaseDir: string): Promise<void> {
   try {
     if (pid > 0) process.kill(pid, 0)
   } catch {
-    const { rm } = await import('node:fs/promises')
     await rm(pidFile, { force: true })
   }
 }

@@ -1,16 +1,7 @@
 import { Cron } from 'croner'
 import { z } from 'zod'
+import { boolFlag, logLevel, postgresUrl, type LogLevel } from '../bot/config-fields.ts'
 import { parsePeerRef, type PeerRef } from './peer-ref.ts'
-
-const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
-
-const boolFlag = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
-  .transform((v) => v === 'true' || v === '1' || v === 'yes')
-
-const postgresUrl = z
-  .string()
-  .refine((v) => /^postgres(ql)?:\/\/.+/.test(v) && URL.canParse(v), { message: 'must be a postgres:// or postgresql:// URL' })
 
 const int = (min: number, max: number) =>
   z.coerce.number({ message: 'must be a number' }).int({ message: 'must be a whole number' }).min(min).max(max)
@@ -36,7 +27,7 @@ const envSchema = z.object({
   MTPROTO_SERVER_ERROR_RETRIES: int(0, 10).default(3),
   MTPROTO_RETRY_BASE_MS: int(0, 60_000).default(1000),
   DATABASE_URL: postgresUrl.optional(),
-  LOG_LEVEL: z.enum(logLevels, { message: `must be one of ${logLevels.join(', ')}` }).default('info'),
+  LOG_LEVEL: logLevel.default('info'),
 })
 
 export interface LoaderConfig {
@@ -49,14 +40,14 @@ export interface LoaderConfig {
   schedule: string | undefined
   timeZone: string
   databaseUrl: string
-  logLevel: (typeof logLevels)[number]
+  logLevel: LogLevel
   requestTimeoutMs: number
   floodSleepMaxSeconds: number
   serverErrorRetries: number
   retryBaseMs: number
 }
 
-export type Config = LoaderConfig | { enabled: false; logLevel: (typeof logLevels)[number]; reason: string }
+export type Config = LoaderConfig | { enabled: false; logLevel: LogLevel; reason: string }
 
 export interface LoginConfig {
   apiId: number

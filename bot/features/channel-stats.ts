@@ -1,6 +1,6 @@
 import { Composer, type Context, GrammyError, HttpError, InputFile } from 'grammy'
 import type { Logger } from 'pino'
-import type { Database } from '../../db/client.ts'
+import type { Sql } from 'postgres'
 import {
   dailyMetric,
   findStatsChannel,
@@ -14,7 +14,7 @@ import { parsePeerRef, type PeerRef } from '../../stats-loader/peer-ref.ts'
 import { renderChannelChart } from '../render/channel-chart.ts'
 
 export interface ChannelStatsDeps {
-  database: Database
+  sql: Sql
   log: Logger
   /** How old the stats-loader's admin list may be and still grant access (default 48 h). */
   adminListMaxAgeMs?: number
@@ -43,7 +43,7 @@ export function createChannelStatsFeature(deps: ChannelStatsDeps): Composer<Cont
       return
     }
     const log = deps.log.child({ command: 'channelstats', user_id: ctx.from?.id, peer: arg })
-    const sql = deps.database.sql
+    const { sql } = deps
     const channel = await findStatsChannel(sql, ref.kind === 'username' ? { username: ref.username } : { channelId: Number(`-100${ref.channelId}`) })
     const access = await checkAdmin(ctx, deps, ref, channel, log)
     if (!access.ok) {
@@ -87,7 +87,7 @@ async function checkAdmin(ctx: Context, deps: ChannelStatsDeps, ref: PeerRef, ch
     log.debug({ err: error }, 'getChatMember failed; falling back to the stats-loader admin list')
   }
   if (!channel) return { ok: false }
-  const stored = await storedAdminStatus(deps.database.sql, channel.channelId, userId)
+  const stored = await storedAdminStatus(deps.sql, channel.channelId, userId)
   const now = (deps.now ?? (() => new Date()))().getTime()
   const maxAge = deps.adminListMaxAgeMs ?? DEFAULT_ADMIN_LIST_MAX_AGE_MS
   if (!stored || now - stored.fetchedAt.getTime() > maxAge) return { ok: false }
@@ -138,7 +138,7 @@ function accessNote(access: Access & { ok: true }, now: Date): string {
   return `Admin rights taken from the admin list the stats-loader fetched ${hours < 1 ? 'less than an hour' : `${hours} h`} ago (I can’t see this chat myself).`
 }
 
-async function chartFor(sql: Database['sql'], channel: StatsChannel, overview: ChannelOverview): Promise<Buffer> {
+async function chartFor(sql: Sql, channel: StatsChannel, overview: ChannelOverview): Promise<Buffer> {
   const [first, second] =
     channel.kind === 'broadcast'
       ? [{ metric: 'growth_graph.y0', fallback: 'Followers' }, { metric: 'interactions_graph.y0', fallback: 'Views' }]

@@ -1,7 +1,7 @@
 import type { Sql } from 'postgres'
 import type { Logger } from '../logger.ts'
 import { getChatSettings } from '../../db/queries/chat-stats.ts'
-import { prepareRange } from '../../db/queries/range-memo.ts'
+import { prepareRange, recentlyActiveChats } from '../../db/queries/range-memo.ts'
 import { parsePeriod, resolvePeriod, type PeriodSpec } from '../periods.ts'
 
 // The periods behind the buttons and the default: their memos are what a first request would build.
@@ -13,13 +13,9 @@ const WARM_PERIODS = ['7d', '30d', '90d', '1y', 'all']
  * pay for them. Memos that are already current cost one query each.
  */
 export async function warmRangeMemos(sql: Sql, log: Logger, now: () => Date = () => new Date()): Promise<number> {
-  const chats = await sql<{ chat_id: string }[]>`
-    SELECT DISTINCT d.chat_id FROM chat_activity_day d
-    JOIN chats c ON c.chat_id = d.chat_id AND c.migrated_to_chat_id IS NULL
-    WHERE d.day >= current_date - 30 AND d.messages > 0`
+  const chats = await recentlyActiveChats(sql)
   let ranges = 0
-  for (const { chat_id } of chats) {
-    const chatId = Number(chat_id)
+  for (const chatId of chats) {
     const settings = await getChatSettings(sql, chatId)
     for (const key of WARM_PERIODS) {
       const period = resolvePeriod(parsePeriod(key) as PeriodSpec, { now: now(), timeZone: settings.timeZone, firstDay: settings.firstDay })

@@ -1,10 +1,10 @@
+// Day parsing and the short names come from the periods: one calendar for answers and charts.
+import { MONTHS, WEEKDAYS } from '../periods/local-days.ts'
+
 // Days are counted as whole days since 1970-01-01 and handled in UTC: the input is already the
 // chat's local calendar day, so no time zone may shift it again.
 const MS_PER_DAY = 86_400_000
-const DAY_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/
 
-export const MONTH_NAMES = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const
-export const WEEKDAY_NAMES = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const
 
 export interface CalendarDay {
   year: number
@@ -13,16 +13,6 @@ export interface CalendarDay {
   day: number
   /** 0 = Monday … 6 = Sunday */
   weekday: number
-}
-
-/** 'YYYY-MM-DD' → day number, or undefined for anything that is not a real calendar date. */
-export function parseDay(text: string): number | undefined {
-  const match = DAY_PATTERN.exec(text)
-  if (!match) return undefined
-  const [year, month, day] = [Number(match[1]), Number(match[2]) - 1, Number(match[3])]
-  const date = new Date(Date.UTC(year, month, day))
-  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month || date.getUTCDate() !== day) return undefined
-  return date.getTime() / MS_PER_DAY
 }
 
 export function calendarDay(dayNumber: number): CalendarDay {
@@ -54,11 +44,11 @@ export function daysInMonth(dayNumber: number): number {
 /** "3 Mar" */
 export function formatDayMonth(dayNumber: number): string {
   const { day, month } = calendarDay(dayNumber)
-  return `${day} ${MONTH_NAMES[month]}`
+  return `${day} ${MONTHS[month]}`
 }
 
 /** "Mon, 3 Mar 2025" */
 export function formatLongDay(dayNumber: number): string {
   const { weekday, year } = calendarDay(dayNumber)
-  return `${WEEKDAY_NAMES[weekday]}, ${formatDayMonth(dayNumber)} ${year}`
+  return `${WEEKDAYS[weekday]}, ${formatDayMonth(dayNumber)} ${year}`
 }

@@ -1,4 +1,5 @@
-import { calendarDay, formatDayMonth, formatLongDay, MONTH_NAMES, WEEKDAY_NAMES } from './calendar-days.ts'
+import { MONTHS, WEEKDAYS } from '../periods/local-days.ts'
+import { calendarDay, formatDayMonth, formatLongDay } from './calendar-days.ts'
 import type { BucketedSeries } from './day-buckets.ts'
 
 export interface DateTick {
@@ -30,7 +31,7 @@ function dayTicks(series: BucketedSeries, maxTicks: number): DateTick[] {
   if (buckets.length <= Math.min(maxTicks, 16)) {
     return buckets.map((bucket, index) => ({
       index,
-      label: WEEKDAY_NAMES[calendarDay(bucket.start).weekday] ?? '',
+      label: WEEKDAYS[calendarDay(bucket.start).weekday] ?? '',
       context: formatDayMonth(bucket.start),
     }))
   }
@@ -66,7 +67,7 @@ function monthTicks({ buckets, granularity, firstDay, lastDay }: BucketedSeries,
       return withYears(
         chosen.map(({ index }) => index),
         chosen.map(({ dayNumber }) => dayNumber),
-        (dayNumber) => MONTH_NAMES[calendarDay(dayNumber).month] ?? '',
+        (dayNumber) => MONTHS[calendarDay(dayNumber).month] ?? '',
       )
     }
   }

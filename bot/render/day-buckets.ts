@@ -1,4 +1,5 @@
-import { daysInMonth, monthStart, parseDay, weekStart } from './calendar-days.ts'
+import { dayNumber as parseDay } from '../periods/local-days.ts'
+import { daysInMonth, monthStart, weekStart } from './calendar-days.ts'
 
 export interface DayValue {
   /** 'YYYY-MM-DD', the chat's local calendar day */

@@ -1,5 +1,5 @@
 import { createCanvas, type SKRSContext2D } from '@napi-rs/canvas'
-import { WEEKDAY_NAMES } from './calendar-days.ts'
+import { WEEKDAYS } from '../periods/local-days.ts'
 import { sequentialColor, ZERO_CELL_COLOR } from './color-scale.ts'
 import { drawCenteredNote, drawHeader, fillBackground, HEADER } from './draw-text.ts'
 import { encodePng } from './encode-png.ts'
@@ -89,7 +89,7 @@ function drawAxisLabels(ctx: SKRSContext2D): void {
   ctx.fillStyle = COLORS.text
   ctx.textAlign = 'right'
   ctx.textBaseline = 'middle'
-  WEEKDAY_NAMES.forEach((name, row) => ctx.fillText(name, gridLeft - 12, gridTop + row * (cellHeight + cellGap) + cellHeight / 2))
+  WEEKDAYS.forEach((name, row) => ctx.fillText(name, gridLeft - 12, gridTop + row * (cellHeight + cellGap) + cellHeight / 2))
 
   ctx.textAlign = 'center'
   ctx.textBaseline = 'alphabetic'
@@ -138,7 +138,7 @@ function drawLegend(ctx: SKRSContext2D, max: number): void {
 function drawSummary(ctx: SKRSContext2D, cells: number[][], peak: { row: number; column: number; value: number }): number {
   const total = cells.flat().reduce((sum, value) => sum + value, 0)
   const totalText = `${formatCount(total)} messages`
-  const day = WEEKDAY_NAMES[peak.row] ?? ''
+  const day = WEEKDAYS[peak.row] ?? ''
   const peakText = `busiest: ${day} ${pad(peak.column)}:00–${pad(peak.column + 1)}:00 · ${formatCount(peak.value)}`
   ctx.textAlign = 'right'
   ctx.textBaseline = 'alphabetic'

@@ -4,11 +4,10 @@ import { familyCte, memoKey, prepareRange, type RangeParts } from './range-memo.
 
 export type * from './chat-stats-contract.ts'
 
-const family = familyCte
 
 export async function getChatSettings(sql: Sql, chatId: number): Promise<ChatSettings> {
   const [row] = await sql<{ time_zone: string | null; commands_access: string | null; title: string | null; first_day: string | null }[]>`
-    ${family(sql, chatId)}
+    ${familyCte(sql, chatId)}
     SELECT c.time_zone, c.commands_access, c.title,
       (SELECT min(d.day)::text FROM chat_activity_day d WHERE d.chat_id IN (SELECT chat_id FROM family)) AS first_day
     FROM (SELECT 1) one LEFT JOIN chats c ON c.chat_id = ${chatId}::int8`
@@ -26,7 +25,7 @@ export async function getPeriodTotals(sql: Sql, chatId: number, range: DayRange)
     messages: number; reactions: number; joins: number; leaves: number; busiest_day: string | null
     busiest_messages: number | null; active_users: number
   }[]>`
-    ${family(sql, chatId)},
+    ${familyCte(sql, chatId)},
     days AS (
       SELECT day, sum(messages)::int AS messages, sum(reactions)::int AS reactions, sum(joins)::int AS joins, sum(leaves)::int AS leaves
       FROM chat_activity_day WHERE chat_id IN (SELECT chat_id FROM family) AND day BETWEEN ${range.from}::date AND ${range.to}::date
@@ -60,7 +59,7 @@ function activeSenders(sql: Sql, chatId: number, parts: RangeParts) {
 
 export async function getDailyMessages(sql: Sql, chatId: number, range: DayRange): Promise<DayCount[]> {
   const rows = await sql<{ day: string; messages: number }[]>`
-    ${family(sql, chatId)},
+    ${familyCte(sql, chatId)},
     days AS (
       SELECT day, sum(messages)::int AS messages FROM chat_activity_day
       WHERE chat_id IN (SELECT chat_id FROM family) AND day BETWEEN ${range.from}::date AND ${range.to}::date GROUP BY day
@@ -75,7 +74,7 @@ export async function getDailyMessages(sql: Sql, chatId: number, range: DayRange
 /** 7 rows (Monday first) × 24 local hours of message counts. */
 export async function getHeatmap(sql: Sql, chatId: number, range: DayRange): Promise<number[][]> {
   const rows = await sql<{ dow: number; hour: number; messages: number }[]>`
-    ${family(sql, chatId)}
+    ${familyCte(sql, chatId)}
     SELECT extract(isodow FROM local_hour)::int AS dow, extract(hour FROM local_hour)::int AS hour, sum(messages)::int AS messages
     FROM chat_activity_hour
     WHERE chat_id IN (SELECT chat_id FROM family)

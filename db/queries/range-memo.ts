@@ -1,8 +1,8 @@
-import type { PendingQuery, Row, Sql } from 'postgres'
+import type { PendingQuery, Row, Sql, TransactionSql } from 'postgres'
 import type { DayRange } from './chat-stats-contract.ts'
 
 /** The chat and the groups it was upgraded from, as a CTE named `family`. */
-export const familyCte = (sql: Sql, chatId: number) => sql`
+export const familyCte = (sql: Sql | TransactionSql, chatId: number) => sql`
   WITH RECURSIVE family AS (
     SELECT ${chatId}::int8 AS chat_id
     UNION SELECT m.from_chat_id FROM chat_migrations m JOIN family f ON m.to_chat_id = f.chat_id
@@ -46,7 +46,7 @@ export async function prepareRange(sql: Sql, chatId: number, range: DayRange): P
  * recomputed. The first request for a range pays for one scan of sender_day; later ones don't.
  */
 export async function ensureRangeMemo(sql: Sql, chatId: number, range: DayRange): Promise<void> {
-  const fresh = async (q: Sql | import('postgres').TransactionSql) => {
+  const fresh = async (q: Sql | TransactionSql) => {
     const [row] = await q<{ fresh: boolean; used_long_ago: boolean }[]>`
       SELECT m.history_version = c.history_version AS fresh, m.used_at < now() - interval '1 hour' AS used_long_ago
       FROM range_memo m JOIN chats c ON c.chat_id = m.chat_id
@@ -69,7 +69,7 @@ export async function ensureRangeMemo(sql: Sql, chatId: number, range: DayRange)
     const [{ version } = { version: '0' }] = await tx<{ version: string }[]>`
       SELECT coalesce((SELECT history_version FROM chats WHERE chat_id = ${chatId}::int8), 0)::text AS version`
     const inserted = await tx`
-      ${familyCte(tx as unknown as Sql, chatId)}
+      ${familyCte(tx, chatId)}
       INSERT INTO range_memo_senders (chat_id, from_day, to_day, sender_id, messages, reactions_received)
       SELECT ${chatId}::int8, ${range.from}::date, ${range.to}::date, sender_id, sum(messages), sum(reactions_received)
       FROM sender_day WHERE chat_id IN (SELECT chat_id FROM family) AND day BETWEEN ${range.from}::date AND ${range.to}::date
@@ -96,4 +96,13 @@ export function memoKey(sql: Sql, chatId: number, closed: DayRange | null): Pend
   return closed
     ? sql`chat_id = ${chatId}::int8 AND from_day = ${closed.from}::date AND to_day = ${closed.to}::date`
     : sql`false`
+}
+
+/** Chats (not upgraded away) with messages in the last 30 days: the ones worth keeping memos warm for. */
+export async function recentlyActiveChats(sql: Sql): Promise<number[]> {
+  const rows = await sql<{ chat_id: string }[]>`
+    SELECT DISTINCT d.chat_id FROM chat_activity_day d
+    JOIN chats c ON c.chat_id = d.chat_id AND c.migrated_to_chat_id IS NULL
+    WHERE d.day >= current_date - 30 AND d.messages > 0`
+  return rows.map((r) => Number(r.chat_id))
 }

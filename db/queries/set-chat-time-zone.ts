@@ -1,4 +1,5 @@
 import type { Sql } from 'postgres'
+import { familyCte } from './range-memo.ts'
 import { rebuildLocalRollups } from './rebuild-rollups.ts'
 
 /**
@@ -10,10 +11,7 @@ export async function setChatTimeZone(sql: Sql, chatId: number, timeZone: string
   const started = performance.now()
   await sql.begin(async (tx) => {
     const ids = (await tx<{ chat_id: string }[]>`
-      WITH RECURSIVE family AS (
-        SELECT ${chatId}::int8 AS chat_id
-        UNION SELECT m.from_chat_id FROM chat_migrations m JOIN family f ON m.to_chat_id = f.chat_id
-      )
+      ${familyCte(tx, chatId)}
       SELECT chat_id FROM family ORDER BY chat_id`).map((r) => r.chat_id)
     await tx`INSERT INTO chats (chat_id, type) VALUES (${chatId}, 'supergroup') ON CONFLICT DO NOTHING`
     await tx`UPDATE chats SET time_zone = ${timeZone}, updated_at = now() WHERE chat_id = ANY(${ids}::int8[])`

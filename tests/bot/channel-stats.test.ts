@@ -67,7 +67,7 @@ function createTestBot(): Bot<Context> {
     }
     return { ok: true, result: { message_id: calls.length, date: 0, chat: { id: p.chat_id, type: 'private', first_name: 'U' } } } as never
   })
-  bot.use(createChannelStatsFeature({ database: db, log: pino({ level: 'silent' }), now: () => NOW }))
+  bot.use(createChannelStatsFeature({ sql: db.sql, log: pino({ level: 'silent' }), now: () => NOW }))
   return bot
 }
 

@@ -53,7 +53,7 @@ describe('stats-loader → /channelstats', () => {
       if (method === 'getChatMember') return { ok: false, error_code: 400, description: 'Bad Request: chat not found' } as never
       return { ok: true, result: { message_id: 1, date: 0, chat: { id: ADMIN, type: 'private', first_name: 'A' } } } as never
     })
-    bot.use(createChannelStatsFeature({ database: db, log: pino({ level: 'silent' }), now: () => new Date(NOW.getTime() + 2 * 3_600_000) }))
+    bot.use(createChannelStatsFeature({ sql: db.sql, log: pino({ level: 'silent' }), now: () => new Date(NOW.getTime() + 2 * 3_600_000) }))
     await bot.handleUpdate({
       update_id: 1,
       message: {
