@@ -205,11 +205,9 @@ function mapMyChatMember(rows: UpdateRows, u: ChatMemberUpdated, updateId: numbe
   if (!u.old_chat_member || !u.new_chat_member) return { skipped: 'my_chat_member without statuses' }
   rows.chats.push(chatRow(u.chat, u.date))
   if (u.from && isSafeId(u.from.id)) rows.users.push(userRow(u.from, u.date))
-  const status = u.new_chat_member.status
   rows.botMemberships.push({
-    chatId: u.chat.id, date: u.date, oldStatus: u.old_chat_member.status, newStatus: status,
+    chatId: u.chat.id, date: u.date, oldStatus: u.old_chat_member.status, newStatus: u.new_chat_member.status,
     actorId: u.from && isSafeId(u.from.id) ? u.from.id : null, updateId,
-    isAdmin: status === 'administrator' || status === 'creator',
   })
   return { rows }
 }

@@ -93,7 +93,6 @@ export interface BotMembershipRow {
   newStatus: string
   actorId: number | null
   updateId: number
-  isAdmin: boolean
 }
 
 export interface ChatMigrationRow {

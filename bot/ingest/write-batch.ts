@@ -352,11 +352,12 @@ async function writeBotMemberships(tx: TransactionSql, rows: UpdateRows): Promis
     ON CONFLICT DO NOTHING`
   const latest = latestByKey(events, (e) => e.chatId, (e) => e.date)
   await tx`
-    UPDATE chats c SET bot_status = t.status, bot_is_admin = t.is_admin, bot_status_date = to_timestamp(t.date),
-      bot_warned_at = CASE WHEN t.is_admin OR t.status IN ('left', 'kicked') THEN NULL ELSE c.bot_warned_at END
+    UPDATE chats c SET bot_status = t.status, bot_status_date = to_timestamp(t.date),
+      -- Promoted, or gone: a later stretch without admin rights gets its own note.
+      bot_warned_at = CASE WHEN t.status IN ('administrator', 'creator', 'left', 'kicked') THEN NULL ELSE c.bot_warned_at END
     FROM unnest(${column(tx, latest, 'int8', (e) => e.chatId)}::int8[], ${column(tx, latest, 'text', (e) => e.newStatus)}::text[],
-                ${column(tx, latest, 'bool', (e) => e.isAdmin)}::bool[], ${column(tx, latest, 'int8', (e) => e.date)}::int8[])
-      AS t(chat_id, status, is_admin, date)
+                ${column(tx, latest, 'int8', (e) => e.date)}::int8[])
+      AS t(chat_id, status, date)
     WHERE c.chat_id = t.chat_id AND (c.bot_status_date IS NULL OR c.bot_status_date <= to_timestamp(t.date))`
 }
 

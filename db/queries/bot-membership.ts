@@ -7,7 +7,7 @@ import type { Sql } from 'postgres'
 export async function claimNoAdminWarning(sql: Sql, chatId: number): Promise<boolean> {
   const rows = await sql`
     UPDATE chats SET bot_warned_at = now()
-    WHERE chat_id = ${chatId} AND bot_warned_at IS NULL AND NOT bot_is_admin AND bot_status IN ('member', 'restricted')
+    WHERE chat_id = ${chatId} AND bot_warned_at IS NULL AND bot_status IN ('member', 'restricted')
     RETURNING chat_id`
   return rows.length === 1
 }

@@ -13,7 +13,6 @@ export const chats = pgTable('chats', {
   // Bumped whenever data lands on a past local day, so memos of closed ranges know they are stale.
   historyVersion: bigint('history_version', { mode: 'number' }).notNull().default(0),
   botStatus: text('bot_status'),
-  botIsAdmin: boolean('bot_is_admin').notNull().default(false),
   botStatusDate: timestamp('bot_status_date', { withTimezone: true }),
   botWarnedAt: timestamp('bot_warned_at', { withTimezone: true }),
   // Date of the observation the current title came from, so older replays never win.

@@ -1,0 +1,1 @@
+ALTER TABLE "chats" DROP COLUMN "bot_is_admin";
