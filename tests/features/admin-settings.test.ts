@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestDatabase, type TestDatabase } from '../support/test-db.ts'
-import { type Call, Harness } from './support/harness.ts'
+import { Harness, only } from './support/harness.ts'
 import { rawTotals } from './support/raw-figures.ts'
 import { ADMIN, ANNA, BOB, groupTraffic } from './support/traffic.ts'
 import { type TestChat, Updates } from './support/updates.ts'
@@ -33,11 +33,6 @@ afterAll(async () => {
   await db?.drop()
 })
 
-const only = (calls: Call[], method: string) => {
-  const found = calls.filter((c) => c.method === method)
-  expect(found, `${method} among ${calls.map((c) => c.method).join(', ')}`).toHaveLength(1)
-  return found[0]!
-}
 const say = (chat: TestChat, who: typeof ANNA, text: string) => harness.handle(u.command(chat, who, text, NOW.toISOString()))
 const textOf = async (chat: TestChat, who: typeof ANNA, text: string) => only(await say(chat, who, text), 'sendMessage').payload.text as string
 const messagesOn = async (day: string) => {

@@ -3,7 +3,7 @@ import pino from 'pino'
 import { MemoryStore } from '../../bot/answers/kv-store.ts'
 import { registerCommands } from '../../bot/features/commands-menu.ts'
 import { createTestDatabase, type TestDatabase } from '../support/test-db.ts'
-import { type Call, Harness, keyboardOf, photoBytes } from './support/harness.ts'
+import { type Call, Harness, keyboardOf, photoBytes, only } from './support/harness.ts'
 import { count, rawTop, rawTotals } from './support/raw-figures.ts'
 import { ANNA, BOB, groupTraffic } from './support/traffic.ts'
 import { type TestChat, Updates } from './support/updates.ts'
@@ -41,11 +41,6 @@ afterAll(async () => {
   await db?.drop()
 })
 
-const only = (calls: Call[], method: string) => {
-  const found = calls.filter((c) => c.method === method)
-  expect(found, `${method} among ${calls.map((c) => c.method).join(', ')}`).toHaveLength(1)
-  return found[0]!
-}
 const messagesLine = (caption: string) => caption.split('\n').find((l) => l.startsWith('Messages: '))!.split(' (')[0]
 const buttonData = (call: Call, label: string) => keyboardOf(call.payload).flat().find((b) => b.text.replaceAll('•', '').trim() === label)!.callback_data
 

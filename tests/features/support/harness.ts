@@ -1,4 +1,5 @@
 import pino from 'pino'
+import { expect } from 'vitest'
 import type { Bot, InputFile } from 'grammy'
 import type { UserFromGetMe } from 'grammy/types'
 import { testBotInfo } from '../../support/bot-info.ts'
@@ -139,4 +140,11 @@ export async function photoBytes(file: unknown): Promise<Buffer> {
 export function keyboardOf(payload: Record<string, unknown>): { text: string; callback_data: string }[][] {
   const markup = payload.reply_markup as { inline_keyboard?: { text: string; callback_data: string }[][] } | undefined
   return markup?.inline_keyboard ?? []
+}
+
+/** The one call of `method` among `calls`; fails naming what was called instead. */
+export function only(calls: Call[], method: string): Call {
+  const found = calls.filter((c) => c.method === method)
+  expect(found, `${method} among ${calls.map((c) => c.method).join(', ')}`).toHaveLength(1)
+  return found[0]!
 }
