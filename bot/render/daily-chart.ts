@@ -86,8 +86,14 @@ function drawBar(ctx: SKRSContext2D, bucket: Bucket, left: number, width: number
   // At least a sliver, so a day with one message among thousands is still visible.
   const height = Math.max(DAILY_LAYOUT.plotBottom - top, 1.5)
   ctx.fillStyle = bucket.partial ? COLORS.barPartial : COLORS.bar
+  const radius = Math.min(4, width / 3)
+  // A corner under 2 px cannot be seen, and a year of rounded bars costs Skia several ms.
+  if (radius < 2) {
+    ctx.fillRect(left, DAILY_LAYOUT.plotBottom - height, width, height)
+    return
+  }
   ctx.beginPath()
-  ctx.roundRect(left, DAILY_LAYOUT.plotBottom - height, width, height, [Math.min(4, width / 3), Math.min(4, width / 3), 0, 0])
+  ctx.roundRect(left, DAILY_LAYOUT.plotBottom - height, width, height, [radius, radius, 0, 0])
   ctx.fill()
 }
 

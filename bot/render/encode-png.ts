@@ -1,4 +1,4 @@
-import { deflateSync } from 'node:zlib'
+import * as zlib from 'node:zlib'
 import type { Canvas } from '@napi-rs/canvas'
 
 // Skia's own PNG encoder (canvas.toBuffer) always searches filters and deflates at zlib level 6:
@@ -27,7 +27,7 @@ export function encodePng(canvas: Canvas): Buffer {
   return Buffer.concat([
     SIGNATURE,
     chunk('IHDR', header),
-    chunk('IDAT', deflateSync(rows, { level: DEFLATE_LEVEL })),
+    chunk('IDAT', zlib.deflateSync(rows, { level: DEFLATE_LEVEL })),
     chunk('IEND', Buffer.alloc(0)),
   ])
 }
@@ -49,15 +49,18 @@ function chunk(type: string, body: Buffer): Buffer {
   return out
 }
 
-// zlib.crc32 only exists from Node 20.15; the table version is a few lines and runs once per chunk.
+// zlib.crc32 only exists from Node 20.15; the table version is the fallback for older ones.
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
   let c = n
   for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
   return c >>> 0
 })
 
-function crc32(bytes: Buffer): number {
+function tableCrc32(bytes: Buffer): number {
   let crc = 0xffffffff
   for (const byte of bytes) crc = (CRC_TABLE[(crc ^ byte) & 0xff] ?? 0) ^ (crc >>> 8)
   return (crc ^ 0xffffffff) >>> 0
 }
+
+const nativeCrc32 = (zlib as { crc32?: (data: Buffer) => number }).crc32
+const crc32 = nativeCrc32 ?? tableCrc32
