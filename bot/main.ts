@@ -14,6 +14,7 @@ import { createKvStore } from './answers/redis-store.ts'
 import { registerCommands } from './features/commands-menu.ts'
 import { startDatabase, type StartedDatabase } from './start-database.ts'
 import { loadWatermark } from '../db/queries/bot-state.ts'
+import { resumeZoneChanges } from '../db/queries/set-chat-time-zone.ts'
 
 const SHUTDOWN_GRACE_MS = 25_000
 
@@ -108,6 +109,12 @@ async function main(): Promise<void> {
   log.info({ bot: bot.botInfo.username, handledUpTo }, 'polling for updates')
   polling = startPolling(bot, writer, log, handledUpTo)
   startMemoWarmer(database.sql, log)
+  resumeZoneChanges(database.sql).then(
+    ({ resumed, cleaned }) => {
+      if (resumed.length + cleaned.length > 0) log.info({ resumed, cleaned }, 'finished time zone changes a restart interrupted')
+    },
+    (error: unknown) => log.error({ err: error }, 'could not finish the time zone changes a restart interrupted; retried at the next start'),
+  )
   if (config.healthFile) startHeartbeat(config.healthFile, () => polling?.runner.isRunning() === true && !writer!.failing, log)
   const task = polling.runner.task()
   if (task) {

@@ -2,6 +2,7 @@ import type { Sql } from 'postgres'
 import type {
   ChatSettings, DayCount, DayRange, PeriodTotals, TopResult,
 } from '../../db/queries/chat-stats-contract.ts'
+import type { ZoneChange } from '../../db/queries/set-chat-time-zone.ts'
 import { AnswerCache } from './answer-cache.ts'
 import { Cooldowns, type CooldownOptions } from './cooldowns.ts'
 import { MemoryStore, type KvStore } from './kv-store.ts'
@@ -13,7 +14,7 @@ export interface ChatStatsQueries {
   getDailyMessages(sql: Sql, chatId: number, range: DayRange): Promise<DayCount[]>
   getHeatmap(sql: Sql, chatId: number, range: DayRange): Promise<number[][]>
   getTopSenders(sql: Sql, chatId: number, range: DayRange, by: 'messages' | 'reactions', limit?: number): Promise<TopResult>
-  setChatTimeZone(sql: Sql, chatId: number, timeZone: string): Promise<{ rebuiltMs: number }>
+  setChatTimeZone(sql: Sql, chatId: number, timeZone: string): Promise<ZoneChange>
   setCommandsAccess(sql: Sql, chatId: number, access: 'everyone' | 'admins'): Promise<void>
 }
 

@@ -5,6 +5,7 @@ import type { AnswerDeps } from '../answers/answer-deps.ts'
 import { GROUPS_ONLY, messageSender, passCommandCooldown } from '../answers/command-gate.ts'
 import { inert } from '../answers/format.ts'
 import { canonicalTimeZone, localTime, utcOffsetLabel } from '../periods.ts'
+import { type ZoneChange, ZoneChangeSuperseded } from '../../db/queries/set-chat-time-zone.ts'
 
 const EXAMPLE = 'Example: /timezone Europe/Berlin (or Asia/Kolkata, America/New_York, UTC).'
 
@@ -32,9 +33,17 @@ export function timezoneFeature(deps: AnswerDeps): Composer<BotContext> {
     }
     // Rebuild after this update's own rows are in, so none of them is left in the old zone.
     await ctx.stored
-    const { rebuiltMs } = await deps.queries.setChatTimeZone(deps.sql, chatId, zone)
+    let change: ZoneChange
+    try {
+      change = await deps.queries.setChatTimeZone(deps.sql, chatId, zone)
+    } catch (error) {
+      if (!(error instanceof ZoneChangeSuperseded)) throw error
+      await ctx.reply(`Another /timezone for this chat came in while ${zone} was being applied; the last one given applies.`)
+      return
+    }
     deps.cache.invalidateChats([chatId])
-    ctx.log.info({ time_zone: zone, rebuilt_ms: rebuiltMs }, 'chat time zone changed')
+    ctx.log.info({ time_zone: zone, rebuilt_ms: change.rebuiltMs }, 'chat time zone changed')
+    change.cleanedUp.catch((error: unknown) => ctx.log.warn({ err: error }, 'could not delete the rollups of the old time zone; retried at the next start'))
     await ctx.reply(`Time zone set to ${zone} (${utcOffsetLabel(zone, now)}, local time ${localTime(zone, now)}). Days, weekdays and hours in every answer now follow it.`)
   })
   composer.chatType('private').command('timezone', (ctx) => ctx.reply(GROUPS_ONLY))

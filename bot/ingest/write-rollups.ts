@@ -23,7 +23,7 @@ export function withRollups(tx: TransactionSql, engine: Engine, prelude: Pending
     ${prelude},
     loc AS (
       SELECT d.chat_id, d.at, d.sender_id, d.messages, d.reactions, d.joins, d.leaves,
-             (d.at AT TIME ZONE c.time_zone) AS local, c.time_zone
+             (d.at AT TIME ZONE c.time_zone) AS local, c.time_zone, c.zone_epoch, c.next_time_zone, c.next_zone_epoch
       FROM delta d JOIN chats c ON c.chat_id = d.chat_id
       WHERE d.messages <> 0 OR d.reactions <> 0 OR d.joins <> 0 OR d.leaves <> 0
     )${fifteen}, rh AS (
@@ -41,10 +41,19 @@ export function withRollups(tx: TransactionSql, engine: Engine, prelude: Pending
         reactions = r.reactions + excluded.reactions, joins = r.joins + excluded.joins, leaves = r.leaves + excluded.leaves
       RETURNING 1
     ), rsd AS (
-      INSERT INTO sender_day AS r (chat_id, day, sender_id, messages, reactions_received)
-      SELECT chat_id, local::date, sender_id, sum(messages), sum(reactions)
-      FROM loc WHERE sender_id IS NOT NULL AND (messages <> 0 OR reactions <> 0) GROUP BY 1, 2, 3
-      ON CONFLICT (chat_id, day, sender_id) DO UPDATE SET messages = r.messages + excluded.messages,
+      INSERT INTO sender_day AS r (chat_id, zone_epoch, day, sender_id, messages, reactions_received)
+      SELECT chat_id, zone_epoch, local::date, sender_id, sum(messages), sum(reactions)
+      FROM loc WHERE sender_id IS NOT NULL AND (messages <> 0 OR reactions <> 0) GROUP BY 1, 2, 3, 4
+      ON CONFLICT (chat_id, zone_epoch, day, sender_id) DO UPDATE SET messages = r.messages + excluded.messages,
+        reactions_received = r.reactions_received + excluded.reactions_received
+      RETURNING 1
+    ), rsd_next AS (
+      -- While the zone changes (db/queries/set-chat-time-zone.ts), the same amounts in the new
+      -- zone's days, apart: the switch-over adds them to the epoch built from the raw rows.
+      INSERT INTO sender_day AS r (chat_id, zone_epoch, day, sender_id, messages, reactions_received)
+      SELECT chat_id, -next_zone_epoch, (at AT TIME ZONE next_time_zone)::date, sender_id, sum(messages), sum(reactions)
+      FROM loc WHERE next_time_zone IS NOT NULL AND sender_id IS NOT NULL AND (messages <> 0 OR reactions <> 0) GROUP BY 1, 2, 3, 4
+      ON CONFLICT (chat_id, zone_epoch, day, sender_id) DO UPDATE SET messages = r.messages + excluded.messages,
         reactions_received = r.reactions_received + excluded.reactions_received
       RETURNING 1
     ), past AS (

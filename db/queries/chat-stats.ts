@@ -1,6 +1,6 @@
 import type { Sql } from 'postgres'
 import type { ChatSettings, DayCount, DayRange, PeriodTotals, TopResult } from './chat-stats-contract.ts'
-import { familyCte, memoKey, prepareRange, type RangeParts } from './range-memo.ts'
+import { familyCte, memoKey, prepareRange, type RangeParts, senderDaysOfFamily } from './range-memo.ts'
 
 export type * from './chat-stats-contract.ts'
 
@@ -52,7 +52,7 @@ export async function getPeriodTotals(sql: Sql, chatId: number, range: DayRange)
 function activeSenders(sql: Sql, chatId: number, parts: RangeParts) {
   return sql`(coalesce((SELECT active_users FROM range_memo WHERE ${memoKey(sql, chatId, parts.closed)}), 0)
       + (SELECT count(DISTINCT t.sender_id) FROM sender_day t
-         WHERE ${parts.today ? sql`t.chat_id IN (SELECT chat_id FROM family) AND t.day = ${parts.today}::date AND t.messages > 0` : sql`false`}
+         WHERE ${parts.today ? sql`${senderDaysOfFamily(sql, 't')} AND t.day = ${parts.today}::date AND t.messages > 0` : sql`false`}
            AND NOT EXISTS (SELECT 1 FROM range_memo_senders m WHERE ${memoKey(sql, chatId, parts.closed)} AND m.sender_id = t.sender_id AND m.messages > 0)
         ))::int`
 }
@@ -98,8 +98,8 @@ export async function getTopSenders(
   const rows = await sql<{ sender_id: string; count: number; total: number; name: string | null; username: string | null }[]>`
     ${familyCte(sql, chatId)},
     today AS (
-      SELECT sender_id, sum(${measure})::int AS count FROM sender_day
-      WHERE ${parts.today ? sql`chat_id IN (SELECT chat_id FROM family) AND day = ${parts.today}::date` : sql`false`}
+      SELECT sender_id, sum(${measure})::int AS count FROM sender_day t
+      WHERE ${parts.today ? sql`${senderDaysOfFamily(sql, 't')} AND day = ${parts.today}::date` : sql`false`}
       GROUP BY sender_id
     ), closed_top AS (
       SELECT sender_id FROM range_memo_senders WHERE ${memoKey(sql, chatId, parts.closed)}

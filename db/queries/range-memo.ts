@@ -8,6 +8,13 @@ export const familyCte = (sql: Sql | TransactionSql, chatId: number) => sql`
     UNION SELECT m.from_chat_id FROM chat_migrations m JOIN family f ON m.to_chat_id = f.chat_id
   )`
 
+/**
+ * `WHERE` for the sender_day rows (alias `t`) of the family in force: each chat's current zone
+ * epoch (a zone change builds the next one beside it).
+ */
+export const senderDaysOfFamily = (sql: Sql | TransactionSql, t: string) => sql`
+  (${sql(t)}.chat_id, ${sql(t)}.zone_epoch) IN (SELECT f.chat_id, c.zone_epoch FROM family f JOIN chats c ON c.chat_id = f.chat_id)`
+
 export interface RangeParts {
   /** The part of the range that is over (ends before today), served from a memo. */
   closed: DayRange | null
@@ -72,7 +79,7 @@ export async function ensureRangeMemo(sql: Sql, chatId: number, range: DayRange)
       ${familyCte(tx, chatId)}
       INSERT INTO range_memo_senders (chat_id, from_day, to_day, sender_id, messages, reactions_received)
       SELECT ${chatId}::int8, ${range.from}::date, ${range.to}::date, sender_id, sum(messages), sum(reactions_received)
-      FROM sender_day WHERE chat_id IN (SELECT chat_id FROM family) AND day BETWEEN ${range.from}::date AND ${range.to}::date
+      FROM sender_day t WHERE ${senderDaysOfFamily(tx, 't')} AND day BETWEEN ${range.from}::date AND ${range.to}::date
       GROUP BY sender_id`
     await tx`
       INSERT INTO range_memo (chat_id, from_day, to_day, history_version, active_users, messages_total, reactions_total)

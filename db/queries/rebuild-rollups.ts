@@ -1,11 +1,11 @@
-import type { TransactionSql } from 'postgres'
+import type { Sql, TransactionSql } from 'postgres'
 
 /**
- * Recomputes, for the given chats, every rollup keyed by local time from zone-independent data:
- * hours and days from the 15-minute buckets, per-sender days from the raw rows; range memos are dropped.
- * Each chat's own zone (chats.time_zone) is used. Run inside a transaction that holds the chat rows.
+ * Recomputes, for the given chats, the hour and day rollups from the zone-independent 15-minute
+ * buckets, in each chat's zone (chats.time_zone); range memos are dropped. Run inside a
+ * transaction that holds the chat rows.
  */
-export async function rebuildLocalRollups(tx: TransactionSql, chatIds: readonly (number | string)[]): Promise<void> {
+export async function rebuildLocalActivity(tx: TransactionSql, chatIds: readonly (number | string)[]): Promise<void> {
   const ids = [...chatIds].map(String)
   await tx`DELETE FROM chat_activity_hour WHERE chat_id = ANY(${ids}::int8[])`
   await tx`
@@ -18,26 +18,51 @@ export async function rebuildLocalRollups(tx: TransactionSql, chatIds: readonly 
     INSERT INTO chat_activity_day (chat_id, day, messages, reactions, joins, leaves)
     SELECT chat_id, local_hour::date, sum(messages), sum(reactions), sum(joins), sum(leaves)
     FROM chat_activity_hour WHERE chat_id = ANY(${ids}::int8[]) GROUP BY 1, 2`
-  await tx`DELETE FROM sender_day WHERE chat_id = ANY(${ids}::int8[])`
-  await tx`
-    WITH zones AS (SELECT chat_id, time_zone FROM chats WHERE chat_id = ANY(${ids}::int8[]))
-    INSERT INTO sender_day (chat_id, day, sender_id, messages, reactions_received)
-    SELECT chat_id, day, sender_id, sum(messages), sum(reactions) FROM (
-      SELECT m.chat_id, (m.date AT TIME ZONE z.time_zone)::date AS day, m.sender_id, count(*) AS messages, 0 AS reactions
-      FROM messages m JOIN zones z USING (chat_id) WHERE m.sender_id IS NOT NULL GROUP BY 1, 2, 3
-      UNION ALL
-      SELECT r.chat_id, (r.date AT TIME ZONE z.time_zone)::date, m.sender_id, 0, sum(r.added)
-      FROM reaction_events r JOIN zones z USING (chat_id) JOIN messages m ON m.chat_id = r.chat_id AND m.message_id = r.message_id
-      WHERE r.added > 0 AND m.sender_id IS NOT NULL GROUP BY 1, 2, 3
-      UNION ALL
-      SELECT r.chat_id, (r.date AT TIME ZONE z.time_zone)::date, m.sender_id, 0, sum(r.added)
-      FROM reaction_count_changes r JOIN zones z USING (chat_id) JOIN messages m ON m.chat_id = r.chat_id AND m.message_id = r.message_id
-      WHERE m.sender_id IS NOT NULL GROUP BY 1, 2, 3
-    ) parts GROUP BY 1, 2, 3`
   // Memos of closed ranges were computed in the old zone's days.
   await tx`DELETE FROM range_memo_senders WHERE chat_id = ANY(${ids}::int8[])`
   await tx`DELETE FROM range_memo WHERE chat_id = ANY(${ids}::int8[])`
   await tx`UPDATE chats SET history_version = history_version + 1 WHERE chat_id = ANY(${ids}::int8[])`
+}
+
+/**
+ * Inserts the sender_day rows of the given chats computed from the raw rows: in `target.zone`
+ * at `target.epoch`, or in each chat's own zone and epoch. The rows must not exist yet.
+ */
+export async function insertSenderDays(
+  q: Sql | TransactionSql, chatIds: readonly (number | string)[], target?: { zone: string; epoch: number },
+): Promise<number> {
+  const ids = [...chatIds].map(String)
+  const zones = target
+    ? q`SELECT chat_id, ${target.zone}::text AS time_zone, ${target.epoch}::int AS zone_epoch FROM unnest(${ids}::int8[]) AS chat_id`
+    : q`SELECT chat_id, time_zone, zone_epoch FROM chats WHERE chat_id = ANY(${ids}::int8[])`
+  const result = await q`
+    WITH zones AS (${zones})
+    INSERT INTO sender_day (chat_id, zone_epoch, day, sender_id, messages, reactions_received)
+    SELECT chat_id, zone_epoch, day, sender_id, sum(messages), sum(reactions) FROM (
+      SELECT m.chat_id, z.zone_epoch, (m.date AT TIME ZONE z.time_zone)::date AS day, m.sender_id, count(*) AS messages, 0 AS reactions
+      FROM messages m JOIN zones z USING (chat_id) WHERE m.sender_id IS NOT NULL GROUP BY 1, 2, 3, 4
+      UNION ALL
+      SELECT r.chat_id, z.zone_epoch, (r.date AT TIME ZONE z.time_zone)::date, m.sender_id, 0, sum(r.added)
+      FROM reaction_events r JOIN zones z USING (chat_id) JOIN messages m ON m.chat_id = r.chat_id AND m.message_id = r.message_id
+      WHERE r.added > 0 AND m.sender_id IS NOT NULL GROUP BY 1, 2, 3, 4
+      UNION ALL
+      SELECT r.chat_id, z.zone_epoch, (r.date AT TIME ZONE z.time_zone)::date, m.sender_id, 0, sum(r.added)
+      FROM reaction_count_changes r JOIN zones z USING (chat_id) JOIN messages m ON m.chat_id = r.chat_id AND m.message_id = r.message_id
+      WHERE m.sender_id IS NOT NULL GROUP BY 1, 2, 3, 4
+    ) parts GROUP BY 1, 2, 3, 4`
+  return result.count
+}
+
+/**
+ * Recomputes every rollup keyed by local time for the given chats in their current zones, in
+ * one transaction that holds the chat rows. For maintenance (bulk loads, restores), not while
+ * a zone change of these chats is under way.
+ */
+export async function rebuildLocalRollups(tx: TransactionSql, chatIds: readonly (number | string)[]): Promise<void> {
+  const ids = [...chatIds].map(String)
+  await rebuildLocalActivity(tx, ids)
+  await tx`DELETE FROM sender_day WHERE chat_id = ANY(${ids}::int8[])`
+  await insertSenderDays(tx, ids)
 }
 
 /**

@@ -1,4 +1,4 @@
-import { bigint, boolean, index, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core'
+import { bigint, boolean, index, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core'
 
 export const chats = pgTable('chats', {
   chatId: bigint('chat_id', { mode: 'number' }).primaryKey(),
@@ -9,6 +9,13 @@ export const chats = pgTable('chats', {
   // A group upgraded to a supergroup points at its successor; queries follow the chain.
   migratedToChatId: bigint('migrated_to_chat_id', { mode: 'number' }),
   timeZone: text('time_zone').notNull().default('UTC'),
+  // sender_day rows of this chat in its current zone carry this epoch; a zone change builds the
+  // next epoch beside it (next_time_zone, next_zone_epoch) and switches over in one short step.
+  zoneEpoch: integer('zone_epoch').notNull().default(0),
+  nextTimeZone: text('next_time_zone'),
+  nextZoneEpoch: integer('next_zone_epoch'),
+  // A zone change left sender_day rows of other epochs behind, still to be deleted.
+  staleZoneEpochs: boolean('stale_zone_epochs').notNull().default(false),
   commandsAccess: text('commands_access').notNull().default('everyone'),
   // Bumped whenever data lands on a past local day, so memos of closed ranges know they are stale.
   historyVersion: bigint('history_version', { mode: 'number' }).notNull().default(0),

@@ -50,17 +50,23 @@ export const chatActivityDay = pgTable(
   (t) => [primaryKey({ columns: [t.chatId, t.day] })],
 )
 
-/** Per sender and local day: exact distinct-sender counts and top lists for any day range. */
+/**
+ * Per sender and local day: exact distinct-sender counts and top lists for any day range.
+ * Readers take the rows of the chat's current zone_epoch (chats.zone_epoch). While the zone
+ * changes, the next epoch is built beside them and ingest adds its amounts to epoch
+ * -next_zone_epoch as well, which the switch-over folds in.
+ */
 export const senderDay = pgTable(
   'sender_day',
   {
     chatId: bigint('chat_id', { mode: 'number' }).notNull(),
+    zoneEpoch: integer('zone_epoch').notNull().default(0),
     day: date('day', { mode: 'string' }).notNull(),
     senderId: bigint('sender_id', { mode: 'number' }).notNull(),
     messages: integer('messages').notNull().default(0),
     reactionsReceived: integer('reactions_received').notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.chatId, t.day, t.senderId] })],
+  (t) => [primaryKey({ columns: [t.chatId, t.zoneEpoch, t.day, t.senderId] })],
 )
 
 /**

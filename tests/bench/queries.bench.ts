@@ -1,5 +1,7 @@
-// npm run bench:queries [-- --fresh]: p50/p95 of the full handling of /stats, /top and /heatmap
-// (query, formatting, PNG) on 10M messages, against the same answers computed from raw rows.
+// npm run bench:queries [-- --fresh] [-- --zone-change]: p50/p95 of the full handling of /stats,
+// /top and /heatmap (query, formatting, PNG) on 10M messages, against the same answers computed
+// from raw rows; with --zone-change, also a /timezone of the 5M-message chat (there and back),
+// with the longest time an ingest batch of that chat had to wait meanwhile.
 import { createAnswerDeps, type ChatStatsQueries } from '../../bot/answers/answer-deps.ts'
 import { buildHeatmapAnswer } from '../../bot/answers/heatmap-answer.ts'
 import { buildStatsAnswer } from '../../bot/answers/stats-answer.ts'
@@ -10,6 +12,7 @@ import * as rollups from '../../db/queries/chat-stats.ts'
 import { BIG_CHAT, openQueriesBenchDatabase } from './queries-data.ts'
 import { rawQueries } from './raw-queries.ts'
 import { fmt } from './bench-db.ts'
+import { setChatTimeZone } from '../../db/queries/set-chat-time-zone.ts'
 
 const fresh = process.argv.includes('--fresh')
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 200)
@@ -68,4 +71,34 @@ for (const arg of PERIODS) {
   }
 }
 console.log(`  all p95 targets: ${allMet ? 'met' : 'NOT met'}`)
+
+if (process.argv.includes('--zone-change')) {
+  // An ingest batch takes a share lock on its chats' rows first: probe that lock all along.
+  let stop = false
+  let longestWait = 0
+  const probe = (async () => {
+    while (!stop) {
+      const started = performance.now()
+      await sql.begin((tx) => tx`SELECT 1 FROM chats WHERE chat_id = ${BIG_CHAT} FOR SHARE`)
+      longestWait = Math.max(longestWait, performance.now() - started)
+      await new Promise((r) => setTimeout(r, 10))
+    }
+  })()
+  for (const zone of ['Asia/Tokyo', 'Europe/Berlin']) {
+    longestWait = 0
+    const started = performance.now()
+    let built = started
+    const change = await setChatTimeZone(sql, BIG_CHAT, zone, { beforeSwitchOver: async () => { built = performance.now() } })
+    const switched = performance.now()
+    await change.cleanedUp
+    console.log(
+      `  /timezone ${zone}: answers switched after ${fmt((switched - started) / 1000, 1)} s ` +
+      `(rebuild ${fmt((built - started) / 1000, 1)} s, switch-over ${fmt(switched - built)} ms); old rows deleted after ${fmt((performance.now() - switched) / 1000, 1)} s more; ` +
+      `longest wait of an ingest batch of the chat: ${fmt(longestWait)} ms`,
+    )
+  }
+  stop = true
+  await probe
+  await sql`VACUUM ANALYZE sender_day`
+}
 await database.close()

@@ -102,7 +102,7 @@ const ranges: DayRange[] = [
 
 describe.each(['UTC', 'Europe/Berlin', 'Asia/Kathmandu', 'Australia/Adelaide', 'America/New_York'])('in %s', (zone) => {
   beforeAll(async () => {
-    await setChatTimeZone(database.sql, CHAT, zone)
+    await (await setChatTimeZone(database.sql, CHAT, zone)).cleanedUp
   })
 
   it.each(ranges)('answers $from..$to as the raw rows do', async (range) => {
@@ -127,7 +127,7 @@ describe.each(['UTC', 'Europe/Berlin', 'Asia/Kathmandu', 'Australia/Adelaide', '
 
 describe('the 23- and 25-hour days', () => {
   it('has 23 and 25 distinct local hours of buckets in Berlin', async () => {
-    await setChatTimeZone(database.sql, CHAT, 'Europe/Berlin')
+    await (await setChatTimeZone(database.sql, CHAT, 'Europe/Berlin')).cleanedUp
     const hours = await database.sql<{ day: string; n: number }[]>`
       SELECT d::date::text AS day,
         extract(epoch FROM ((d::date + 1)::timestamp AT TIME ZONE 'Europe/Berlin') - (d::date::timestamp AT TIME ZONE 'Europe/Berlin'))::int / 3600 AS n
@@ -148,7 +148,7 @@ describe('rebuilding every rollup from the raw rows', () => {
         senderDay: await sql`SELECT * FROM sender_day ORDER BY chat_id, day, sender_id`,
       }
     }
-    await setChatTimeZone(database.sql, CHAT, 'Asia/Kolkata')
+    await (await setChatTimeZone(database.sql, CHAT, 'Asia/Kolkata')).cleanedUp
     const before = await snapshot()
     expect(before.senderDay.length).toBeGreaterThan(100)
     await database.sql.begin((tx) => rebuildRollupsFromRaw(tx, [CHAT, OLD_GROUP], 'postgres'))
@@ -158,7 +158,7 @@ describe('rebuilding every rollup from the raw rows', () => {
 
 describe('memos of closed ranges', () => {
   it('notice data arriving late for a day that is over', async () => {
-    await setChatTimeZone(database.sql, CHAT, 'UTC')
+    await (await setChatTimeZone(database.sql, CHAT, 'UTC')).cleanedUp
     const range = { from: '2026-10-01', to: '2026-10-31' }
     const before = await getTopSenders(database.sql, CHAT, range, 'messages')
     const totalsBefore = await getPeriodTotals(database.sql, CHAT, range)
