@@ -1,4 +1,5 @@
-import { createCanvas, type SKRSContext2D } from '@napi-rs/canvas'
+import type { SKRSContext2D } from '@napi-rs/canvas'
+import { chartCanvas } from './chart-canvas.ts'
 import { drawCenteredNote, drawHeader, fillBackground, HEADER } from './draw-text.ts'
 import { encodePng } from './encode-png.ts'
 import { chartFont, registerChartFonts } from './fonts.ts'
@@ -37,7 +38,7 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 
 export function renderChannelChart(input: ChannelChartInput): Buffer {
   registerChartFonts()
-  const canvas = createCanvas(CHANNEL_LAYOUT.width, CHANNEL_LAYOUT.height)
+  const canvas = chartCanvas(CHANNEL_LAYOUT.width, CHANNEL_LAYOUT.height)
   const ctx = canvas.getContext('2d')
   fillBackground(ctx)
   drawHeader(ctx, input, CHANNEL_LAYOUT.plotRight - HEADER.x)

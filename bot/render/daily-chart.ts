@@ -1,4 +1,5 @@
-import { createCanvas, type SKRSContext2D } from '@napi-rs/canvas'
+import type { SKRSContext2D } from '@napi-rs/canvas'
+import { chartCanvas } from './chart-canvas.ts'
 import { calendarDay, formatDayMonth } from './calendar-days.ts'
 import { dateTicks } from './date-ticks.ts'
 import { type Bucket, type BucketedSeries, bucketDays, type DayValue, type Granularity } from './day-buckets.ts'
@@ -36,7 +37,7 @@ const EMPTY_NOTE = 'No messages in this period'
 /** A bar chart of messages per day, week or month (whichever keeps bars readable) as a PNG. */
 export function renderDailyChart(input: DailyChartInput): Buffer {
   registerChartFonts()
-  const canvas = createCanvas(DAILY_LAYOUT.width, DAILY_LAYOUT.height)
+  const canvas = chartCanvas(DAILY_LAYOUT.width, DAILY_LAYOUT.height)
   const ctx = canvas.getContext('2d')
   fillBackground(ctx)
 

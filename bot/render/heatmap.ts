@@ -1,4 +1,5 @@
-import { createCanvas, type SKRSContext2D } from '@napi-rs/canvas'
+import type { SKRSContext2D } from '@napi-rs/canvas'
+import { chartCanvas } from './chart-canvas.ts'
 import { WEEKDAYS } from '../periods/local-days.ts'
 import { sequentialColor, ZERO_CELL_COLOR } from './color-scale.ts'
 import { drawCenteredNote, drawHeader, fillBackground, HEADER } from './draw-text.ts'
@@ -35,7 +36,7 @@ const LEGEND = { barWidth: 220, barHeight: 12, top: GRID_BOTTOM + 32 } as const
 /** A weekday × hour heatmap as a PNG: darker cells had more messages. */
 export function renderHeatmap(input: HeatmapInput): Buffer {
   registerChartFonts()
-  const canvas = createCanvas(HEATMAP_LAYOUT.width, HEATMAP_LAYOUT.height)
+  const canvas = chartCanvas(HEATMAP_LAYOUT.width, HEATMAP_LAYOUT.height)
   const ctx = canvas.getContext('2d')
   fillBackground(ctx)
 
