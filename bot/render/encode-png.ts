@@ -1,9 +1,9 @@
 import * as zlib from 'node:zlib'
 import type { Canvas } from '@napi-rs/canvas'
 
-// Skia's own PNG encoder (canvas.toBuffer) always searches filters and deflates at zlib level 6:
-// about 50 ms for one 1000×560 chart on a 2-core server. Charts are flat colour, so unfiltered
-// rows at level 1 come out barely larger (~45 KiB against ~40 KiB) in well under a third of the time.
+// Skia's own PNG encoder (canvas.encodeSync) searches row filters and deflates at zlib level 6:
+// 16 ms for an 800×450 chart here. Charts are flat colour, so unfiltered rows at level 1 are no
+// bigger (40,307 bytes against Skia's 40,860 for a 30-day chart) at a fraction of the time.
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
 const COLOR_TYPE_RGBA = 6
 const DEFLATE_LEVEL = 1
