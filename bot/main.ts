@@ -13,6 +13,7 @@ import { AnswerCache } from './answers/answer-cache.ts'
 import { createKvStore } from './answers/redis-store.ts'
 import { registerCommands } from './features/commands-menu.ts'
 import { startDatabase, type StartedDatabase } from './start-database.ts'
+import { chartRenderer } from './render/index.ts'
 import { loadWatermark } from '../db/queries/bot-state.ts'
 import { resumeZoneChanges } from '../db/queries/set-chat-time-zone.ts'
 
@@ -52,6 +53,7 @@ async function main(): Promise<void> {
       if (polling && bot) await confirmOffset(bot.api, polling.tracker.nextOffset, log)
       await database?.close()
       await database?.stopEmbedded()
+      await chartRenderer().close()
       redis?.disconnect()
       clearTimeout(forced)
       log.info('stopped')
@@ -109,6 +111,7 @@ async function main(): Promise<void> {
   log.info({ bot: bot.botInfo.username, handledUpTo }, 'polling for updates')
   polling = startPolling(bot, writer, log, handledUpTo)
   startMemoWarmer(database.sql, log)
+  chartRenderer().warmUp().catch((error: unknown) => log.error({ err: error }, 'the chart thread did not start; charts will be retried on demand'))
   resumeZoneChanges(database.sql).then(
     ({ resumed, cleaned }) => {
       if (resumed.length + cleaned.length > 0) log.info({ resumed, cleaned }, 'finished time zone changes a restart interrupted')

@@ -1,6 +1,6 @@
 import type { ChatSettings } from '../../db/queries/chat-stats-contract.ts'
 import { WEEKDAYS, type ResolvedPeriod } from '../periods.ts'
-import { renderHeatmap } from '../render/index.ts'
+import { renderChart } from '../render/index.ts'
 import type { Answer } from './answer-cache.ts'
 import type { AnswerDeps } from './answer-deps.ts'
 import { formatCount } from './format.ts'
@@ -9,11 +9,11 @@ import { capitalize, periodHeader } from './period-header.ts'
 /** /heatmap: messages by local weekday × hour, and the busiest hour in words. */
 export async function buildHeatmapAnswer(deps: AnswerDeps, chatId: number, settings: ChatSettings, period: ResolvedPeriod): Promise<Answer> {
   const cells = await deps.queries.getHeatmap(deps.sql, chatId, period.range)
-  const photo = renderHeatmap({
+  const photo = await renderChart({ kind: 'heatmap', input: {
     title: settings.title ? `Activity by hour · ${settings.title}` : 'Activity by hour',
     subtitle: `${capitalize(period.label)} · ${settings.timeZone}`,
     cells,
-  })
+  } })
   const peak = busiestHour(cells)
   const busiest = peak
     ? `Busiest: ${WEEKDAYS[peak.weekday]} ${hour(peak.hour)}–${hour(peak.hour + 1)} (${formatCount(peak.messages)} messages)`

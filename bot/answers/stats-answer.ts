@@ -1,6 +1,6 @@
 import type { ChatSettings, PeriodTotals } from '../../db/queries/chat-stats-contract.ts'
 import { formatDay, formatSpan, WEEKDAYS, weekdayOf, type ResolvedPeriod } from '../periods.ts'
-import { renderDailyChart } from '../render/index.ts'
+import { renderChart } from '../render/index.ts'
 import type { Answer } from './answer-cache.ts'
 import type { AnswerDeps } from './answer-deps.ts'
 import { formatChange, formatCount, formatDecimal, formatSigned } from './format.ts'
@@ -9,7 +9,7 @@ import { capitalize, periodHeader } from './period-header.ts'
 /** /stats: the period's figures against the period before, over a chart of messages per day. */
 export async function buildStatsAnswer(deps: AnswerDeps, chatId: number, settings: ChatSettings, period: ResolvedPeriod): Promise<Answer> {
   const { sql, queries } = deps
-  // The totals take the longest; the chart is drawn while the database still works on them.
+  // The chart is drawn on its own thread while the database works on the totals.
   const totalsPending = Promise.all([
     queries.getPeriodTotals(sql, chatId, period.range),
     period.previous ? queries.getPeriodTotals(sql, chatId, period.previous) : undefined,
@@ -18,12 +18,12 @@ export async function buildStatsAnswer(deps: AnswerDeps, chatId: number, setting
     queries.getDailyMessages(sql, chatId, period.range),
     period.previous ? queries.getDailyMessages(sql, chatId, period.previous) : undefined,
   ])
-  const photo = renderDailyChart({
+  const photo = await renderChart({ kind: 'daily', input: {
     title: settings.title ? `Messages per day · ${settings.title}` : 'Messages per day',
     subtitle: `${capitalize(period.label)} · ${settings.timeZone}`,
     days: daily.map((d) => ({ day: d.day, value: d.messages })),
     compare: previousDaily?.map((d) => ({ day: d.day, value: d.messages })),
-  })
+  } })
   const [totals, previous] = await totalsPending
   return { kind: 'photo', photo, caption: statsCaption(settings, period, totals, previous) }
 }

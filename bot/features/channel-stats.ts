@@ -11,7 +11,7 @@ import {
   type StatsChannel,
 } from '../../db/queries/channel-stats.ts'
 import { parsePeerRef, type PeerRef } from '../../stats-loader/peer-ref.ts'
-import { renderChannelChart } from '../render/channel-chart.ts'
+import { renderChart } from '../render/index.ts'
 
 export interface ChannelStatsDeps {
   sql: Sql
@@ -150,11 +150,11 @@ async function chartFor(sql: Sql, channel: StatsChannel, overview: ChannelOvervi
       days: await dailyMetric(sql, channel.channelId, metric, CHART_DAYS),
     })),
   )
-  return renderChannelChart({
+  return renderChart({ kind: 'channel', input: {
     title: channel.title,
     subtitle: `Telegram statistics · last ${CHART_DAYS} days up to ${formatDay(overview.periodEnd)}`,
     series,
-  })
+  } })
 }
 
 const number = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 })

@@ -7,7 +7,7 @@ import { buildHeatmapAnswer } from '../../bot/answers/heatmap-answer.ts'
 import { buildStatsAnswer } from '../../bot/answers/stats-answer.ts'
 import { buildTopAnswer } from '../../bot/answers/top-answer.ts'
 import { parsePeriod, resolvePeriod, type ResolvedPeriod } from '../../bot/periods.ts'
-import { warmUpChartFonts } from '../../bot/render/index.ts'
+import { chartRenderer } from '../../bot/render/index.ts'
 import * as rollups from '../../db/queries/chat-stats.ts'
 import { BIG_CHAT, openQueriesBenchDatabase } from './queries-data.ts'
 import { rawQueries } from './raw-queries.ts'
@@ -22,7 +22,7 @@ const TARGET_P95: Record<string, number> = { stats: 20, top: 30, heatmap: 60 }
 
 const database = await openQueriesBenchDatabase((line) => console.log(line), fresh)
 const { sql } = database
-warmUpChartFonts()
+await chartRenderer().warmUp()
 
 type Command = 'stats' | 'top' | 'heatmap'
 async function handle(queries: ChatStatsQueries, command: Command, arg: string): Promise<{ caption?: string; text?: string }> {
@@ -101,4 +101,5 @@ if (process.argv.includes('--zone-change')) {
   await probe
   await sql`VACUUM ANALYZE sender_day`
 }
+await chartRenderer().close()
 await database.close()
