@@ -138,8 +138,10 @@ async function writeUsers(tx: TransactionSql, rows: UpdateRows): Promise<void> {
 
 /** New messages, plus edited messages the bot never saw sent (they were sent, just before it looked). */
 async function writeMessages(tx: TransactionSql, engine: Engine, messages: MessageRow[], edits: EditRow[]): Promise<void> {
-  // Duplicates need no removal: DO NOTHING keeps the first, and original messages come first.
-  const all: MessageRow[] = edits.length === 0 ? messages : [...messages, ...edits]
+  // Duplicates need no removal: DO NOTHING keeps the first, and original messages come first
+  // (the sort is stable). Rows in key order insert in about half the time of arrival order,
+  // which jumps between the chats' places in the primary key.
+  const all: MessageRow[] = [...messages, ...edits].sort(byMessageKey)
   if (all.length === 0) return
   await withRollups(tx, engine, tx`
     WITH ins AS (
@@ -162,10 +164,13 @@ async function writeMessages(tx: TransactionSql, engine: Engine, messages: Messa
     )`)
 }
 
+const byMessageKey = (a: { chatId: number; messageId: number }, b: { chatId: number; messageId: number }) =>
+  a.chatId - b.chatId || a.messageId - b.messageId
+
 /** Each distinct edit counts once; the stored metrics follow the newest edit. */
 async function writeEdits(tx: TransactionSql, edits: EditRow[]): Promise<void> {
   if (edits.length === 0) return
-  const unique = edits
+  const unique = [...edits].sort((a, b) => byMessageKey(a, b) || a.editDate - b.editDate)
   await tx`
     WITH input AS (
       SELECT * FROM unnest(${column(tx, unique, 'int8', (e) => e.chatId)}::int8[], ${column(tx, unique, 'int4', (e) => e.messageId)}::int4[],
@@ -216,6 +221,7 @@ async function writeReactions(tx: TransactionSql, engine: Engine, rows: UpdateRo
         FROM ins i WHERE i.added > 0
       )`)
     const state = latestByKey(events, (r) => `${r.chatId}:${r.messageId}:${r.actorId}`, (r) => r.date)
+      .sort((a, b) => byMessageKey(a, b) || a.actorId - b.actorId)
     await tx`
       INSERT INTO message_reactions AS s (chat_id, message_id, actor_id, reactions, date)
       SELECT t.chat_id, t.message_id, t.actor_id, string_to_array(t.new, ${LIST_SEPARATOR}), to_timestamp(t.date)

@@ -14,7 +14,7 @@ export function withRollups(tx: TransactionSql, engine: Engine, prelude: Pending
         INSERT INTO chat_activity_15m AS r (chat_id, bucket, messages, reactions, joins, leaves)
         SELECT chat_id, date_bin('15 minutes', at, TIMESTAMPTZ '2000-01-01 00:00:00+00'),
                sum(messages), sum(reactions), sum(joins), sum(leaves)
-        FROM loc GROUP BY 1, 2
+        FROM loc GROUP BY 1, 2 ORDER BY 1, 2
         ON CONFLICT (chat_id, bucket) DO UPDATE SET messages = r.messages + excluded.messages,
           reactions = r.reactions + excluded.reactions, joins = r.joins + excluded.joins, leaves = r.leaves + excluded.leaves
         RETURNING 1)`
@@ -29,21 +29,21 @@ export function withRollups(tx: TransactionSql, engine: Engine, prelude: Pending
     )${fifteen}, rh AS (
       INSERT INTO chat_activity_hour AS r (chat_id, local_hour, messages, reactions, joins, leaves)
       SELECT chat_id, date_trunc('hour', local), sum(messages), sum(reactions), sum(joins), sum(leaves)
-      FROM loc GROUP BY 1, 2
+      FROM loc GROUP BY 1, 2 ORDER BY 1, 2
       ON CONFLICT (chat_id, local_hour) DO UPDATE SET messages = r.messages + excluded.messages,
         reactions = r.reactions + excluded.reactions, joins = r.joins + excluded.joins, leaves = r.leaves + excluded.leaves
       RETURNING 1
     ), rd AS (
       INSERT INTO chat_activity_day AS r (chat_id, day, messages, reactions, joins, leaves)
       SELECT chat_id, local::date, sum(messages), sum(reactions), sum(joins), sum(leaves)
-      FROM loc GROUP BY 1, 2
+      FROM loc GROUP BY 1, 2 ORDER BY 1, 2
       ON CONFLICT (chat_id, day) DO UPDATE SET messages = r.messages + excluded.messages,
         reactions = r.reactions + excluded.reactions, joins = r.joins + excluded.joins, leaves = r.leaves + excluded.leaves
       RETURNING 1
     ), rsd AS (
       INSERT INTO sender_day AS r (chat_id, zone_epoch, day, sender_id, messages, reactions_received)
       SELECT chat_id, zone_epoch, local::date, sender_id, sum(messages), sum(reactions)
-      FROM loc WHERE sender_id IS NOT NULL AND (messages <> 0 OR reactions <> 0) GROUP BY 1, 2, 3, 4
+      FROM loc WHERE sender_id IS NOT NULL AND (messages <> 0 OR reactions <> 0) GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
       ON CONFLICT (chat_id, zone_epoch, day, sender_id) DO UPDATE SET messages = r.messages + excluded.messages,
         reactions_received = r.reactions_received + excluded.reactions_received
       RETURNING 1
