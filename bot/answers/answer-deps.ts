@@ -15,6 +15,7 @@ export interface ChatStatsQueries {
   getHeatmap(sql: Sql, chatId: number, range: DayRange): Promise<number[][]>
   getTopSenders(sql: Sql, chatId: number, range: DayRange, by: 'messages' | 'reactions', limit?: number): Promise<TopResult>
   setChatTimeZone(sql: Sql, chatId: number, timeZone: string): Promise<ZoneChange>
+  getMessageCount(sql: Sql, chatId: number): Promise<number>
   setCommandsAccess(sql: Sql, chatId: number, access: 'everyone' | 'admins'): Promise<void>
 }
 
@@ -25,6 +26,8 @@ export interface AnswerDeps {
   cache: AnswerCache
   cooldowns: Cooldowns
   now: () => Date
+  /** A /timezone in a chat with at least this many messages says first that it is under way. */
+  zoneChangeNoticeMessages: number
 }
 
 export interface AnalyticsOptions {
@@ -35,6 +38,7 @@ export interface AnalyticsOptions {
   cooldowns?: CooldownOptions
   /** The clock periods are resolved against (tests set it). */
   now?: () => Date
+  zoneChangeNoticeMessages?: number
 }
 
 export const DEFAULT_COOLDOWNS: CooldownOptions = { userSeconds: 10, chatSeconds: 3, buttonSeconds: 2 }
@@ -48,5 +52,7 @@ export function createAnswerDeps(sql: Sql, queries: ChatStatsQueries, options: A
     cache: options.answerCache ?? new AnswerCache(store, { ttlMs: DEFAULT_ANSWER_TTL_MS }),
     cooldowns: new Cooldowns(store, options.cooldowns ?? DEFAULT_COOLDOWNS),
     now: options.now ?? (() => new Date()),
+    // Rebuilding takes about a minute per five million messages on a 2-core server.
+    zoneChangeNoticeMessages: options.zoneChangeNoticeMessages ?? 300_000,
   }
 }

@@ -3,7 +3,7 @@ import type { BotContext } from '../context.ts'
 import { isChatAdmin } from '../answers/admin-check.ts'
 import type { AnswerDeps } from '../answers/answer-deps.ts'
 import { GROUPS_ONLY, messageSender, passCommandCooldown } from '../answers/command-gate.ts'
-import { inert } from '../answers/format.ts'
+import { formatCount, inert } from '../answers/format.ts'
 import { canonicalTimeZone, localTime, utcOffsetLabel } from '../periods.ts'
 import { type ZoneChange, ZoneChangeSuperseded } from '../../db/queries/set-chat-time-zone.ts'
 
@@ -33,6 +33,10 @@ export function timezoneFeature(deps: AnswerDeps): Composer<BotContext> {
     }
     // Rebuild after this update's own rows are in, so none of them is left in the old zone.
     await ctx.stored
+    const history = await deps.queries.getMessageCount(deps.sql, chatId)
+    if (history >= deps.zoneChangeNoticeMessages) {
+      await ctx.reply(`Applying ${zone} to ${formatCount(history)} messages of history. In a chat this size that takes a while; the answers switch over when it is done, and nothing is lost meanwhile.`)
+    }
     let change: ZoneChange
     try {
       change = await deps.queries.setChatTimeZone(deps.sql, chatId, zone)

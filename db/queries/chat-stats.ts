@@ -146,6 +146,14 @@ export async function getTopSenders(
   }
 }
 
+/** Messages the chat (with the groups it was upgraded from) has on record. */
+export async function getMessageCount(sql: Sql, chatId: number): Promise<number> {
+  const [row] = await sql<{ messages: string }[]>`
+    ${familyCte(sql, chatId)}
+    SELECT coalesce(sum(messages), 0)::text AS messages FROM chat_activity_day WHERE chat_id IN (SELECT chat_id FROM family)`
+  return Number(row?.messages ?? 0)
+}
+
 export async function setCommandsAccess(sql: Sql, chatId: number, access: 'everyone' | 'admins'): Promise<void> {
   await sql`UPDATE chats SET commands_access = ${access}, updated_at = now() WHERE chat_id = ${chatId}::int8`
 }

@@ -87,6 +87,35 @@ describe('/timezone', () => {
   })
 })
 
+describe('/timezone in a chat with a long history', () => {
+  it('first says the change is under way, then that it is done', async () => {
+    // A threshold of 3 messages stands in for the default's hundreds of thousands.
+    const chat: TestChat = { id: -1003000000204, title: 'Big one' }
+    const big = new Harness({ db, now: NOW, zoneChangeNoticeMessages: 3 })
+    big.setAdmin(chat.id, ADMIN.id)
+    try {
+      await big.feed(groupTraffic(u, chat, '2026-10-01T00:00:00Z', '2026-10-26T09:00:00Z', 5))
+      const [{ n } = { n: 0 }] = await db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM messages WHERE chat_id = ${chat.id}`
+      expect(n).toBeGreaterThanOrEqual(3)
+      const calls = await big.handle(u.command(chat, ADMIN, '/timezone Asia/Tokyo', NOW.toISOString()))
+      const texts = calls.filter((c) => c.method === 'sendMessage').map((c) => c.payload.text as string)
+      expect(texts).toEqual([
+        `Applying Asia/Tokyo to ${n + 1} messages of history. In a chat this size that takes a while; the answers switch over when it is done, and nothing is lost meanwhile.`,
+        'Time zone set to Asia/Tokyo (UTC+09:00, local time 19:00). Days, weekdays and hours in every answer now follow it.',
+      ])
+    } finally {
+      await big.close()
+    }
+  })
+
+  it('says nothing before the change in a small chat', async () => {
+    const calls = await harness.handle(u.command(ZONE_CHAT, ADMIN, '/timezone UTC', NOW.toISOString()))
+    expect(calls.filter((c) => c.method === 'sendMessage').map((c) => c.payload.text)).toEqual([
+      'Time zone set to UTC (UTC, local time 10:00). Days, weekdays and hours in every answer now follow it.',
+    ])
+  })
+})
+
 describe('/access', () => {
   it('is open to everyone by default, and only admins may restrict it', async () => {
     expect(await textOf(ACCESS_CHAT, BOB, '/access')).toMatch(/^Everyone here may use \/stats, \/heatmap and \/top\./)

@@ -30,6 +30,7 @@ export interface HarnessOptions {
   now: Date
   cooldowns?: CooldownOptions
   store?: KvStore
+  zoneChangeNoticeMessages?: number
 }
 
 /**
@@ -69,6 +70,7 @@ export class Harness {
         answerCache: this.answerCache,
         cooldowns: options.cooldowns ?? { userSeconds: 0, chatSeconds: 0, buttonSeconds: 0 },
         now: () => options.now,
+        zoneChangeNoticeMessages: options.zoneChangeNoticeMessages,
       },
     })
     this.bot.api.config.use(async (_prev, method, payload) => {
