@@ -1,6 +1,6 @@
 import type { Sql } from 'postgres'
 import type {
-  ChatSettings, DayCount, DayRange, PeriodTotals, TopResult,
+  ChatSettings, DayCount, DayRange, PeriodTotals, StatsFigures, TopResult,
 } from '../../db/queries/chat-stats-contract.ts'
 import type { ZoneChange } from '../../db/queries/set-chat-time-zone.ts'
 import { AnswerCache } from './answer-cache.ts'
@@ -12,6 +12,7 @@ export interface ChatStatsQueries {
   getChatSettings(sql: Sql, chatId: number): Promise<ChatSettings>
   getPeriodTotals(sql: Sql, chatId: number, range: DayRange): Promise<PeriodTotals>
   getDailyMessages(sql: Sql, chatId: number, range: DayRange): Promise<DayCount[]>
+  getStatsFigures(sql: Sql, chatId: number, range: DayRange, previous?: DayRange): Promise<StatsFigures>
   getHeatmap(sql: Sql, chatId: number, range: DayRange): Promise<number[][]>
   getTopSenders(sql: Sql, chatId: number, range: DayRange, by: 'messages' | 'reactions', limit?: number): Promise<TopResult>
   setChatTimeZone(sql: Sql, chatId: number, timeZone: string): Promise<ZoneChange>

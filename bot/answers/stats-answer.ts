@@ -9,23 +9,14 @@ import { capitalize, periodHeader } from './period-header.ts'
 /** /stats: the period's figures against the period before, over a chart of messages per day. */
 export async function buildStatsAnswer(deps: AnswerDeps, chatId: number, settings: ChatSettings, period: ResolvedPeriod): Promise<Answer> {
   const { sql, queries } = deps
-  // The chart is drawn on its own thread while the database works on the totals.
-  const totalsPending = Promise.all([
-    queries.getPeriodTotals(sql, chatId, period.range),
-    period.previous ? queries.getPeriodTotals(sql, chatId, period.previous) : undefined,
-  ])
-  const [daily, previousDaily] = await Promise.all([
-    queries.getDailyMessages(sql, chatId, period.range),
-    period.previous ? queries.getDailyMessages(sql, chatId, period.previous) : undefined,
-  ])
+  const figures = await queries.getStatsFigures(sql, chatId, period.range, period.previous ?? undefined)
   const photo = await renderChart({ kind: 'daily', input: {
     title: settings.title ? `Messages per day · ${settings.title}` : 'Messages per day',
     subtitle: `${capitalize(period.label)} · ${settings.timeZone}`,
-    days: daily.map((d) => ({ day: d.day, value: d.messages })),
-    compare: previousDaily?.map((d) => ({ day: d.day, value: d.messages })),
+    days: figures.daily.map((d) => ({ day: d.day, value: d.messages })),
+    compare: figures.previous?.daily.map((d) => ({ day: d.day, value: d.messages })),
   } })
-  const [totals, previous] = await totalsPending
-  return { kind: 'photo', photo, caption: statsCaption(settings, period, totals, previous) }
+  return { kind: 'photo', photo, caption: statsCaption(settings, period, figures.totals, figures.previous?.totals) }
 }
 
 export function statsCaption(settings: ChatSettings, period: ResolvedPeriod, t: PeriodTotals, p: PeriodTotals | undefined): string {

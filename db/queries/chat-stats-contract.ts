@@ -23,6 +23,13 @@ export interface DayCount {
   messages: number
 }
 
+/** What /stats shows for a period: its totals and messages per day, and the same for the period before. */
+export interface StatsFigures {
+  totals: PeriodTotals
+  daily: DayCount[]
+  previous?: { totals: PeriodTotals; daily: DayCount[] }
+}
+
 export interface TopEntry {
   senderId: number
   /** Display name exactly as stored (any script, emoji); a chat's title for channel/anonymous senders. */

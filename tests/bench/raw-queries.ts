@@ -12,6 +12,13 @@ const localDay = (sql: Sql, column: string, zone: string) => sql.unsafe(`((${col
 
 export const rawQueries: ChatStatsQueries = {
   ...rollups,
+  async getStatsFigures(sql, chatId, range, previous) {
+    const [totals, daily, previousTotals, previousDaily] = await Promise.all([
+      rawQueries.getPeriodTotals(sql, chatId, range), rawQueries.getDailyMessages(sql, chatId, range),
+      previous && rawQueries.getPeriodTotals(sql, chatId, previous), previous && rawQueries.getDailyMessages(sql, chatId, previous),
+    ])
+    return previousTotals && previousDaily ? { totals, daily, previous: { totals: previousTotals, daily: previousDaily } } : { totals, daily }
+  },
   async getPeriodTotals(sql, chatId, range) {
     const zone = await zoneOf(sql, chatId)
     const day = localDay(sql, 'date', zone)

@@ -4,7 +4,7 @@ import type { Update } from 'grammy/types'
 import { BatchWriter } from '../../bot/ingest/batch-writer.ts'
 import { mapUpdate } from '../../bot/ingest/map-update.ts'
 import {
-  getDailyMessages, getHeatmap, getPeriodTotals, getTopSenders, setChatTimeZone, type DayRange,
+  getDailyMessages, getHeatmap, getPeriodTotals, getStatsFigures, getTopSenders, setChatTimeZone, type DayRange,
 } from '../../db/queries/chat-stats.ts'
 import { createTestDatabase, type TestDatabase } from '../support/test-db.ts'
 import { rng } from '../support/synthetic-updates.ts'
@@ -122,6 +122,23 @@ describe.each(['UTC', 'Europe/Berlin', 'Asia/Kathmandu', 'Australia/Adelaide', '
     expect(top.total).toBe(expected.totals.messages)
     const topR = await getTopSenders(database.sql, CHAT, range, 'reactions')
     expect(topR.entries.map((e) => [e.senderId, e.count])).toEqual(expected.topReactions.map((t) => [Number(t.sender_id), t.n]))
+  })
+
+  it.each(ranges)('gives /stats for $from..$to and the period before it as the raw rows do', async (range) => {
+    const length = (Date.parse(range.to) - Date.parse(range.from)) / 86_400_000 + 1
+    const day = (iso: string, shift: number) => new Date(Date.parse(iso) + shift * 86_400_000).toISOString().slice(0, 10)
+    const previous = { from: day(range.from, -length), to: day(range.from, -1) }
+    const figures = await getStatsFigures(database.sql, CHAT, range, previous)
+    for (const [r, got] of [[range, figures], [previous, figures.previous!]] as const) {
+      const expected = await raw(zone, r)
+      expect(got.totals).toEqual({
+        messages: expected.totals.messages, activeUsers: expected.totals.senders, reactions: expected.totals.reactions,
+        joins: expected.totals.joins, leaves: expected.totals.leaves,
+        busiestDay: expected.days[0] ? { day: expected.days[0].day, messages: expected.days[0].n } : null,
+      })
+      expect(got.daily.length).toBe((Date.parse(r.to) - Date.parse(r.from)) / 86_400_000 + 1)
+      expect(got.daily.filter((d) => d.messages > 0).map((d) => [d.day, d.messages]).sort()).toEqual(expected.days.map((d) => [d.day, d.n]).sort())
+    }
   })
 })
 
