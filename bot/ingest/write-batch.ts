@@ -21,10 +21,11 @@ export async function writeBatch(
 ): Promise<BatchSummary> {
   const chatIds = touchedChats(rows)
   return sql.begin(async (tx) => {
+    await lockChats(tx, [...chatIds, ...rows.chats.map((c) => c.chatId), ...rows.botMemberships.map((b) => b.chatId),
+      ...rows.migrations.flatMap((m) => [m.fromChatId, m.toChatId])])
     await writeChats(tx, rows)
     await writeUsers(tx, rows)
     await writeMigrations(tx, rows)
-    await lockChatZones(tx, chatIds)
     await writeMessages(tx, engine, rows.messages, rows.edits)
     await writeEdits(tx, rows.edits)
     await writeReactions(tx, engine, rows)
@@ -40,11 +41,13 @@ export async function writeBatch(
 
 /**
  * Rollups are keyed by the chat's local time: hold its zone steady until this batch commits,
- * so a concurrent /timezone rebuild sees either none or all of it.
+ * so a concurrent /timezone rebuild sees either none or all of it. Every chat row the batch will
+ * touch is locked here first, in one sorted pass, so a zone change (which locks its chats in the
+ * same order) and the batch never wait for each other in a circle.
  */
-async function lockChatZones(tx: TransactionSql, chatIds: readonly number[]): Promise<void> {
+async function lockChats(tx: TransactionSql, chatIds: readonly number[]): Promise<void> {
   if (chatIds.length === 0) return
-  const ids = [...chatIds].sort((a, b) => a - b)
+  const ids = [...new Set(chatIds)].sort((a, b) => a - b)
   await tx`SELECT 1 FROM chats WHERE chat_id = ANY(${column(tx, ids, 'int8', (id) => id)}::int8[]) ORDER BY chat_id FOR SHARE`
 }
 

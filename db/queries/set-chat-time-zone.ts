@@ -26,15 +26,41 @@ export interface ZoneChange {
  * of one chat at once, the one that started last applies; the other throws {@link ZoneChangeSuperseded}.
  */
 export async function setChatTimeZone(
-  sql: Sql, chatId: number, timeZone: string, options: { beforeSwitchOver?: () => Promise<void> } = {},
+  sql: Sql, chatId: number, timeZone: string, options: ZoneChangeOptions = {},
 ): Promise<ZoneChange> {
   const started = performance.now()
   await sql`INSERT INTO chats (chat_id, type) VALUES (${chatId}, 'supergroup') ON CONFLICT DO NOTHING`
   const ids = await familyIds(sql, chatId)
-  const epoch = await buildNextEpoch(sql, ids, timeZone)
-  await options.beforeSwitchOver?.()
-  await switchOver(sql, ids, timeZone, epoch)
+  try {
+    const epoch = await buildNextEpoch(sql, ids, timeZone, options.resuming)
+    await options.beforeSwitchOver?.()
+    await retryOnConflict(() => switchOver(sql, ids, timeZone, epoch))
+  } catch (error) {
+    // The epoch built for nothing goes with the other stale ones.
+    if (error instanceof ZoneChangeSuperseded) await deleteStaleEpochs(sql, ids).catch(() => {})
+    throw error
+  }
   return { rebuiltMs: Math.round(performance.now() - started), cleanedUp: deleteStaleEpochs(sql, ids) }
+}
+
+export interface ZoneChangeOptions {
+  /** Runs between the rebuild and the switch-over (tests hold it there). */
+  beforeSwitchOver?: () => Promise<void>
+  /** The next_zone_epoch of the interrupted change being resumed: nothing is done if another change came since. */
+  resuming?: number
+}
+
+/** Deadlocks and serialization failures are retried a few times before they reach the admin. */
+async function retryOnConflict<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run()
+    } catch (error) {
+      const code = (error as { code?: string }).code
+      if (attempt >= 4 || (code !== '40P01' && code !== '40001')) throw error
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt))
+    }
+  }
 }
 
 /** A later zone change of the same chat started before this one could switch over; the later one applies. */
@@ -50,14 +76,14 @@ async function familyIds(sql: Sql, chatId: number): Promise<string[]> {
 }
 
 /** Steps 1 and 2: returns the epoch that holds the new zone's sender_day rows. */
-async function buildNextEpoch(sql: Sql, ids: string[], timeZone: string): Promise<number> {
+async function buildNextEpoch(sql: Sql, ids: string[], timeZone: string, resuming?: number): Promise<number> {
   const builder = await sql.reserve()
   try {
-    const epoch = await sql.begin(async (tx) => {
-      const [row] = await tx<{ epoch: number }[]>`
-        SELECT 1 + max(GREATEST(zone_epoch, coalesce(next_zone_epoch, 0)))::int AS epoch
-        FROM (SELECT * FROM chats WHERE chat_id = ANY(${ids}::int8[]) ORDER BY chat_id FOR UPDATE) c`
-      const next = row!.epoch
+    const epoch = await retryOnConflict(() => sql.begin(async (tx) => {
+      const family = await tx<{ zone_epoch: number; next_zone_epoch: number | null }[]>`
+        SELECT zone_epoch, next_zone_epoch FROM chats WHERE chat_id = ANY(${ids}::int8[]) ORDER BY chat_id FOR UPDATE`
+      if (resuming !== undefined && family.some((c) => c.next_zone_epoch !== resuming)) throw new ZoneChangeSuperseded(timeZone)
+      const next = 1 + Math.max(...family.map((c) => Math.max(c.zone_epoch, c.next_zone_epoch ?? 0)))
       // An earlier attempt that never switched over leaves its epochs behind: stale from now on.
       await tx`
         UPDATE chats SET next_time_zone = ${timeZone}, next_zone_epoch = ${next},
@@ -67,7 +93,10 @@ async function buildNextEpoch(sql: Sql, ids: string[], timeZone: string): Promis
       await builder`BEGIN ISOLATION LEVEL REPEATABLE READ`
       await builder`SELECT pg_current_snapshot()`
       return next
-    })
+    }).catch(async (error: unknown) => {
+      await builder`ROLLBACK`.catch(() => {})
+      throw error
+    }))
     // A one-off scan of the chat's raw rows: enough memory keeps its aggregation off the disk.
     await builder`SET LOCAL work_mem = '256MB'`
     await insertSenderDays(builder, ids, { zone: timeZone, epoch })
@@ -116,17 +145,17 @@ async function deleteStaleEpochs(sql: Sql, ids: string[]): Promise<void> {
  * of old epochs. Returns the chats whose zone change was resumed.
  */
 export async function resumeZoneChanges(sql: Sql): Promise<{ resumed: number[]; cleaned: number[] }> {
-  const pending = await sql<{ chat_id: string; next_time_zone: string }[]>`
-    SELECT chat_id, next_time_zone FROM chats
+  const pending = await sql<{ chat_id: string; next_time_zone: string; next_zone_epoch: number }[]>`
+    SELECT chat_id, next_time_zone, next_zone_epoch FROM chats
     WHERE next_time_zone IS NOT NULL AND migrated_to_chat_id IS NULL ORDER BY chat_id`
   const resumed: number[] = []
   for (const row of pending) {
     try {
-      const change = await setChatTimeZone(sql, Number(row.chat_id), row.next_time_zone)
+      const change = await setChatTimeZone(sql, Number(row.chat_id), row.next_time_zone, { resuming: row.next_zone_epoch })
       await change.cleanedUp
       resumed.push(Number(row.chat_id))
     } catch (error) {
-      // A /timezone given meanwhile took over; it finishes the change itself.
+      // A /timezone given since took over (or already finished): it applies, not the interrupted one.
       if (!(error instanceof ZoneChangeSuperseded)) throw error
     }
   }

@@ -143,6 +143,22 @@ describe('a zone change a crash interrupted', () => {
   })
 })
 
+describe('resuming an interrupted zone change', () => {
+  it('does nothing when an admin changed the zone since: the newer change stands', async () => {
+    const [{ epoch } = { epoch: 0 }] = await database.sql<{ epoch: number }[]>`
+      UPDATE chats SET next_time_zone = 'Pacific/Chatham', next_zone_epoch = zone_epoch + 1 WHERE chat_id = ${CHAT}
+      RETURNING next_zone_epoch AS epoch`
+    // As if the restart listed the interrupted change, then an admin's /timezone ran first.
+    await (await setChatTimeZone(database.sql, CHAT, 'Europe/Paris')).cleanedUp
+    await expect(setChatTimeZone(database.sql, CHAT, 'Pacific/Chatham', { resuming: epoch })).rejects.toBeInstanceOf(ZoneChangeSuperseded)
+    const [chatRow] = await database.sql`SELECT time_zone, next_time_zone FROM chats WHERE chat_id = ${CHAT}`
+    expect(chatRow).toEqual({ time_zone: 'Europe/Paris', next_time_zone: null })
+    const days = await senderDays('Europe/Paris')
+    expect(days.stored).toEqual(days.raw)
+    expect((await epochsLeft()).length).toBe(1)
+  })
+})
+
 describe('two zone changes of one chat at once', () => {
   it('the one started last applies; the other says it was superseded', async () => {
     let later: Promise<unknown> | undefined
