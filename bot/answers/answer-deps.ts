@@ -1,6 +1,6 @@
 import type { Sql } from 'postgres'
 import type {
-  ChatSettings, DayCount, DayRange, PeriodTotals, StatsFigures, TopResult,
+  ChatSettings, DayRange, StatsFigures, TopResult,
 } from '../../db/queries/chat-stats-contract.ts'
 import type { ZoneChange } from '../../db/queries/set-chat-time-zone.ts'
 import { AnswerCache } from './answer-cache.ts'
@@ -10,8 +10,6 @@ import { MemoryStore, type KvStore } from './kv-store.ts'
 /** The queries of db/queries/chat-stats.ts the commands use; passed in so features stay testable. */
 export interface ChatStatsQueries {
   getChatSettings(sql: Sql, chatId: number): Promise<ChatSettings>
-  getPeriodTotals(sql: Sql, chatId: number, range: DayRange): Promise<PeriodTotals>
-  getDailyMessages(sql: Sql, chatId: number, range: DayRange): Promise<DayCount[]>
   getStatsFigures(sql: Sql, chatId: number, range: DayRange, previous?: DayRange): Promise<StatsFigures>
   getHeatmap(sql: Sql, chatId: number, range: DayRange): Promise<number[][]>
   getTopSenders(sql: Sql, chatId: number, range: DayRange, by: 'messages' | 'reactions', limit?: number): Promise<TopResult>

@@ -1,5 +1,5 @@
 import type { Sql } from 'postgres'
-import type { ChatSettings, DayCount, DayRange, PeriodTotals, StatsFigures, TopResult } from './chat-stats-contract.ts'
+import type { ChatSettings, DayRange, PeriodTotals, StatsFigures, TopResult } from './chat-stats-contract.ts'
 import { familyCte, memoKey, prepareRange, type RangeParts, senderDaysOfFamily } from './range-memo.ts'
 
 export type * from './chat-stats-contract.ts'
@@ -17,35 +17,6 @@ export async function getChatSettings(sql: Sql, chatId: number): Promise<ChatSet
     commandsAccess: row?.commands_access === 'admins' ? 'admins' : 'everyone',
     firstDay: row?.first_day ?? null,
     title: row?.title ?? null,
-  }
-}
-
-export async function getPeriodTotals(sql: Sql, chatId: number, range: DayRange): Promise<PeriodTotals> {
-  const parts = await prepareRange(sql, chatId, range)
-  const [row] = await sql<{
-    messages: number; reactions: number; joins: number; leaves: number; busiest_day: string | null
-    busiest_messages: number | null; active_users: number
-  }[]>`
-    ${familyCte(sql, chatId)},
-    days AS (
-      SELECT day, sum(messages)::int AS messages, sum(reactions)::int AS reactions, sum(joins)::int AS joins, sum(leaves)::int AS leaves
-      FROM chat_activity_day WHERE chat_id IN (SELECT chat_id FROM family) AND day BETWEEN ${range.from}::date AND ${range.to}::date
-      GROUP BY day
-    ), busiest AS (
-      SELECT day, messages FROM days WHERE messages > 0 ORDER BY messages DESC, day LIMIT 1
-    )
-    SELECT coalesce(sum(messages), 0)::int AS messages, coalesce(sum(reactions), 0)::int AS reactions,
-      coalesce(sum(joins), 0)::int AS joins, coalesce(sum(leaves), 0)::int AS leaves,
-      (SELECT day::text FROM busiest) AS busiest_day, (SELECT messages FROM busiest) AS busiest_messages,
-      ${activeSenders(sql, chatId, parts)} AS active_users
-    FROM days`
-  return {
-    messages: row?.messages ?? 0,
-    activeUsers: row?.active_users ?? 0,
-    joins: row?.joins ?? 0,
-    leaves: row?.leaves ?? 0,
-    reactions: row?.reactions ?? 0,
-    busiestDay: row?.busiest_day ? { day: row.busiest_day, messages: row.busiest_messages ?? 0 } : null,
   }
 }
 
@@ -97,16 +68,6 @@ function activeSenders(sql: Sql, chatId: number, parts: RangeParts) {
          WHERE ${parts.today ? sql`${senderDaysOfFamily(sql, 't')} AND t.day = ${parts.today}::date AND t.messages > 0` : sql`false`}
            AND NOT EXISTS (SELECT 1 FROM range_memo_senders m WHERE ${memoKey(sql, chatId, parts.closed)} AND m.sender_id = t.sender_id AND m.messages > 0)
         ))::int`
-}
-
-export async function getDailyMessages(sql: Sql, chatId: number, range: DayRange): Promise<DayCount[]> {
-  const rows = await sql<{ day: string; messages: number }[]>`
-    ${familyCte(sql, chatId)}
-    SELECT day::text, sum(messages)::int AS messages FROM chat_activity_day
-    WHERE chat_id IN (SELECT chat_id FROM family) AND day BETWEEN ${range.from}::date AND ${range.to}::date GROUP BY day`
-  const byDay = new Map(rows.map((r) => [r.day, r.messages]))
-  // Days without a row had no messages; filled in here, which costs the database half as much.
-  return eachDay(range.from, range.to).map((day) => ({ day, messages: byDay.get(day) ?? 0 }))
 }
 
 const MS_PER_DAY = 86_400_000

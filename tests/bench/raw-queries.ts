@@ -1,6 +1,6 @@
 import type { Sql } from 'postgres'
 import type { ChatStatsQueries } from '../../bot/answers/answer-deps.ts'
-import type { DayRange } from '../../db/queries/chat-stats-contract.ts'
+import type { DayCount, DayRange, PeriodTotals } from '../../db/queries/chat-stats-contract.ts'
 import * as rollups from '../../db/queries/chat-stats.ts'
 
 // The same answers computed straight from the raw tables, as a bot without rollups would:
@@ -10,43 +10,43 @@ const zoneOf = async (sql: Sql, chatId: number) =>
 
 const localDay = (sql: Sql, column: string, zone: string) => sql.unsafe(`((${column}) AT TIME ZONE '${zone.replace(/'/g, "''")}')::date`)
 
+async function rawPeriodTotals(sql: Sql, chatId: number, range: DayRange): Promise<PeriodTotals> {
+  const zone = await zoneOf(sql, chatId)
+  const day = localDay(sql, 'date', zone)
+  const inRange = sql`${day} BETWEEN ${range.from}::date AND ${range.to}::date`
+  const [row] = await sql<{ messages: number; active: number; reactions: number; joins: number; leaves: number }[]>`
+    SELECT (SELECT count(*)::int FROM messages WHERE chat_id = ${chatId} AND ${inRange}) AS messages,
+      (SELECT count(DISTINCT sender_id)::int FROM messages WHERE chat_id = ${chatId} AND ${inRange}) AS active,
+      (SELECT coalesce(sum(added), 0)::int FROM reaction_events WHERE chat_id = ${chatId} AND ${inRange}) AS reactions,
+      (SELECT count(*) FILTER (WHERE direction = 1)::int FROM member_events WHERE chat_id = ${chatId} AND ${inRange}) AS joins,
+      (SELECT count(*) FILTER (WHERE direction = -1)::int FROM member_events WHERE chat_id = ${chatId} AND ${inRange}) AS leaves`
+  const [busiest] = await sql<{ day: string; n: number }[]>`
+    SELECT ${day}::text AS day, count(*)::int AS n FROM messages WHERE chat_id = ${chatId} AND ${inRange}
+    GROUP BY 1 ORDER BY n DESC, day LIMIT 1`
+  return {
+    messages: row!.messages, activeUsers: row!.active, reactions: row!.reactions, joins: row!.joins, leaves: row!.leaves,
+    busiestDay: busiest ? { day: busiest.day, messages: busiest.n } : null,
+  }
+}
+
+async function rawDailyMessages(sql: Sql, chatId: number, range: DayRange): Promise<DayCount[]> {
+  const zone = await zoneOf(sql, chatId)
+  const day = localDay(sql, 'date', zone)
+  const rows = await sql<{ day: string; n: number }[]>`
+    SELECT g::date::text AS day, coalesce(c.n, 0)::int AS n
+    FROM generate_series(${range.from}::date, ${range.to}::date, interval '1 day') g
+    LEFT JOIN (SELECT ${day} AS day, count(*) AS n FROM messages
+               WHERE chat_id = ${chatId} AND ${day} BETWEEN ${range.from}::date AND ${range.to}::date GROUP BY 1) c ON c.day = g::date
+    ORDER BY g`
+  return rows.map((r) => ({ day: r.day, messages: r.n }))
+}
+
 export const rawQueries: ChatStatsQueries = {
   ...rollups,
   async getStatsFigures(sql, chatId, range, previous) {
-    const [totals, daily, previousTotals, previousDaily] = await Promise.all([
-      rawQueries.getPeriodTotals(sql, chatId, range), rawQueries.getDailyMessages(sql, chatId, range),
-      previous && rawQueries.getPeriodTotals(sql, chatId, previous), previous && rawQueries.getDailyMessages(sql, chatId, previous),
-    ])
-    return previousTotals && previousDaily ? { totals, daily, previous: { totals: previousTotals, daily: previousDaily } } : { totals, daily }
-  },
-  async getPeriodTotals(sql, chatId, range) {
-    const zone = await zoneOf(sql, chatId)
-    const day = localDay(sql, 'date', zone)
-    const inRange = sql`${day} BETWEEN ${range.from}::date AND ${range.to}::date`
-    const [row] = await sql<{ messages: number; active: number; reactions: number; joins: number; leaves: number }[]>`
-      SELECT (SELECT count(*)::int FROM messages WHERE chat_id = ${chatId} AND ${inRange}) AS messages,
-        (SELECT count(DISTINCT sender_id)::int FROM messages WHERE chat_id = ${chatId} AND ${inRange}) AS active,
-        (SELECT coalesce(sum(added), 0)::int FROM reaction_events WHERE chat_id = ${chatId} AND ${inRange}) AS reactions,
-        (SELECT count(*) FILTER (WHERE direction = 1)::int FROM member_events WHERE chat_id = ${chatId} AND ${inRange}) AS joins,
-        (SELECT count(*) FILTER (WHERE direction = -1)::int FROM member_events WHERE chat_id = ${chatId} AND ${inRange}) AS leaves`
-    const [busiest] = await sql<{ day: string; n: number }[]>`
-      SELECT ${day}::text AS day, count(*)::int AS n FROM messages WHERE chat_id = ${chatId} AND ${inRange}
-      GROUP BY 1 ORDER BY n DESC, day LIMIT 1`
-    return {
-      messages: row!.messages, activeUsers: row!.active, reactions: row!.reactions, joins: row!.joins, leaves: row!.leaves,
-      busiestDay: busiest ? { day: busiest.day, messages: busiest.n } : null,
-    }
-  },
-  async getDailyMessages(sql, chatId, range: DayRange) {
-    const zone = await zoneOf(sql, chatId)
-    const day = localDay(sql, 'date', zone)
-    const rows = await sql<{ day: string; n: number }[]>`
-      SELECT g::date::text AS day, coalesce(c.n, 0)::int AS n
-      FROM generate_series(${range.from}::date, ${range.to}::date, interval '1 day') g
-      LEFT JOIN (SELECT ${day} AS day, count(*) AS n FROM messages
-                 WHERE chat_id = ${chatId} AND ${day} BETWEEN ${range.from}::date AND ${range.to}::date GROUP BY 1) c ON c.day = g::date
-      ORDER BY g`
-    return rows.map((r) => ({ day: r.day, messages: r.n }))
+    const figures = async (r: DayRange) => ({ totals: await rawPeriodTotals(sql, chatId, r), daily: await rawDailyMessages(sql, chatId, r) })
+    const [current, before] = await Promise.all([figures(range), previous && figures(previous)])
+    return before ? { ...current, previous: before } : current
   },
   async getHeatmap(sql, chatId, range) {
     const zone = await zoneOf(sql, chatId)

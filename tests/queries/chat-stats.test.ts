@@ -4,7 +4,7 @@ import type { Update } from 'grammy/types'
 import { BatchWriter } from '../../bot/ingest/batch-writer.ts'
 import { mapUpdate } from '../../bot/ingest/map-update.ts'
 import {
-  getDailyMessages, getHeatmap, getPeriodTotals, getStatsFigures, getTopSenders, setChatTimeZone, type DayRange,
+  getHeatmap, getStatsFigures, getTopSenders, setChatTimeZone, type DayRange,
 } from '../../db/queries/chat-stats.ts'
 import { createTestDatabase, type TestDatabase } from '../support/test-db.ts'
 import { rng } from '../support/synthetic-updates.ts'
@@ -107,13 +107,13 @@ describe.each(['UTC', 'Europe/Berlin', 'Asia/Kathmandu', 'Australia/Adelaide', '
 
   it.each(ranges)('answers $from..$to as the raw rows do', async (range) => {
     const expected = await raw(zone, range)
-    const totals = await getPeriodTotals(database.sql, CHAT, range)
+    const { totals, daily, previous } = await getStatsFigures(database.sql, CHAT, range)
+    expect(previous).toBeUndefined()
     expect({ ...totals, busiestDay: undefined }).toEqual({
       messages: expected.totals.messages, activeUsers: expected.totals.senders, reactions: expected.totals.reactions,
       joins: expected.totals.joins, leaves: expected.totals.leaves, busiestDay: undefined,
     })
     expect(totals.busiestDay).toEqual(expected.days[0] ? { day: expected.days[0].day, messages: expected.days[0].n } : null)
-    const daily = await getDailyMessages(database.sql, CHAT, range)
     const byDay = new Map(expected.days.map((d) => [d.day, d.n]))
     expect(daily.filter((d) => d.messages > 0).map((d) => [d.day, d.messages]).sort()).toEqual([...byDay.entries()].sort())
     expect(await getHeatmap(database.sql, CHAT, range)).toEqual(expected.heatmap)
@@ -178,7 +178,7 @@ describe('memos of closed ranges', () => {
     await (await setChatTimeZone(database.sql, CHAT, 'UTC')).cleanedUp
     const range = { from: '2026-10-01', to: '2026-10-31' }
     const before = await getTopSenders(database.sql, CHAT, range, 'messages')
-    const totalsBefore = await getPeriodTotals(database.sql, CHAT, range)
+    const totalsBefore = (await getStatsFigures(database.sql, CHAT, range)).totals
     // A new sender writes 400 messages dated inside the range (say, delivered after an outage).
     const writer = new BatchWriter(database.sql, { maxRows: 100, maxDelayMs: 1, log: pino({ level: 'silent' }), botId: 1 })
     const late = Array.from({ length: 400 }, (_, i) => ({ update_id: 900_000 + i, message: {
@@ -191,7 +191,7 @@ describe('memos of closed ranges', () => {
     expect(after.entries.map((e) => [e.senderId, e.count])).toEqual(expected.top.map((t) => [Number(t.sender_id), t.n]))
     expect(after.entries[0]).toMatchObject({ senderId: 99_999, count: 400 })
     expect(before.entries.some((e) => e.senderId === 99_999)).toBe(false)
-    const totalsAfter = await getPeriodTotals(database.sql, CHAT, range)
+    const totalsAfter = (await getStatsFigures(database.sql, CHAT, range)).totals
     expect(totalsAfter.activeUsers).toBe(totalsBefore.activeUsers + 1)
     expect(totalsAfter.activeUsers).toBe(expected.totals.senders)
   })
