@@ -4,7 +4,7 @@ import { drawCenteredNote, drawHeader, fillBackground, HEADER } from './draw-tex
 import { encodePng } from './encode-png.ts'
 import { chartFont, registerChartFonts } from './fonts.ts'
 import { formatAxisLabels } from './number-format.ts'
-import { CANVAS, COLORS } from './theme.ts'
+import { CANVAS, COLORS, PLOT_FRAME } from './theme.ts'
 
 // Telegram's official channel statistics, two series over time (followers and views, or members
 // and messages). renderDailyChart draws one message-count series from zero; here each series gets
@@ -24,10 +24,7 @@ export interface ChannelChartInput {
 }
 
 export const CHANNEL_LAYOUT = {
-  width: CANVAS.width,
-  height: CANVAS.height,
-  plotLeft: CANVAS.padding + 56,
-  plotRight: CANVAS.width - CANVAS.padding,
+  ...PLOT_FRAME,
   top: 140,
   bottom: CANVAS.height - 44,
   panelGap: 44,

@@ -3,13 +3,13 @@ import { chartCanvas } from './chart-canvas.ts'
 import { calendarDay, formatDayMonth } from './calendar-days.ts'
 import { dateTicks } from './date-ticks.ts'
 import { type Bucket, type BucketedSeries, bucketDays, type DayValue, type Granularity } from './day-buckets.ts'
-import { drawCenteredNote, drawHeader, fillBackground, HEADER } from './draw-text.ts'
+import { drawCenteredNote, drawHeader, drawHeadline, fillBackground, HEADER } from './draw-text.ts'
 import { encodePng } from './encode-png.ts'
 import { chartFont, registerChartFonts } from './fonts.ts'
 import { niceTicks } from './nice-ticks.ts'
 import { formatAxisLabels, formatCount } from './number-format.ts'
 import { type PeriodSummary, summarizePeriod } from './period-summary.ts'
-import { CANVAS, COLORS } from './theme.ts'
+import { CANVAS, COLORS, PLOT_FRAME } from './theme.ts'
 
 export interface DailyChartInput {
   title: string
@@ -21,10 +21,7 @@ export interface DailyChartInput {
 }
 
 export const DAILY_LAYOUT = {
-  width: CANVAS.width,
-  height: CANVAS.height,
-  plotLeft: CANVAS.padding + 56,
-  plotRight: CANVAS.width - CANVAS.padding,
+  ...PLOT_FRAME,
   plotTop: 156,
   plotBottom: CANVAS.height - 72,
   /** Narrowest space a date label may take, so neighbours never touch. */
@@ -244,22 +241,16 @@ function drawSummary(ctx: SKRSContext2D, summary: PeriodSummary): number {
   const peak = summary.days > 1 ? `peak ${formatCount(summary.peak.value)} on ${peakDate(summary)}` : undefined
   const lastPart = change ?? (peak ? { text: peak, color: COLORS.muted } : undefined)
 
-  ctx.textAlign = 'right'
-  ctx.textBaseline = 'alphabetic'
-  ctx.font = chartFont(22, 700)
-  ctx.fillStyle = COLORS.title
-  ctx.fillText(total, right, HEADER.titleBaseline)
-  const totalWidth = ctx.measureText(total).width
+  const totalWidth = drawHeadline(ctx, total, right)
 
-  ctx.font = chartFont(14)
   let x = right
   if (lastPart) {
     ctx.font = chartFont(14, change ? 700 : 400)
     ctx.fillStyle = lastPart.color
     ctx.fillText(lastPart.text, x, HEADER.subtitleBaseline)
     x -= ctx.measureText(lastPart.text).width
-    ctx.font = chartFont(14)
   }
+  ctx.font = chartFont(14)
   const lead = lastPart ? `${average} · ` : average
   ctx.fillStyle = COLORS.muted
   ctx.fillText(lead, x, HEADER.subtitleBaseline)

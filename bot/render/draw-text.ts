@@ -49,6 +49,16 @@ export function drawHeader(ctx: SKRSContext2D, { title, subtitle }: HeaderText, 
   }
 }
 
+/** The period's total in bold at the top right, ending at `right`; returns its width. */
+export function drawHeadline(ctx: SKRSContext2D, text: string, right: number): number {
+  ctx.textAlign = 'right'
+  ctx.textBaseline = 'alphabetic'
+  ctx.font = chartFont(22, 700)
+  ctx.fillStyle = COLORS.title
+  ctx.fillText(text, right, HEADER.titleBaseline)
+  return ctx.measureText(text).width
+}
+
 /** A calm centred note on a card of its own where the data would be, e.g. for a period without messages. */
 export function drawCenteredNote(ctx: SKRSContext2D, text: string, x: number, y: number): void {
   ctx.font = chartFont(20, 700, text)

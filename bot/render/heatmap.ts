@@ -2,7 +2,7 @@ import type { SKRSContext2D } from '@napi-rs/canvas'
 import { chartCanvas } from './chart-canvas.ts'
 import { WEEKDAYS } from '../periods/local-days.ts'
 import { sequentialColor, ZERO_CELL_COLOR } from './color-scale.ts'
-import { drawCenteredNote, drawHeader, fillBackground, HEADER } from './draw-text.ts'
+import { drawCenteredNote, drawHeader, drawHeadline, fillBackground, HEADER } from './draw-text.ts'
 import { encodePng } from './encode-png.ts'
 import { chartFont, registerChartFonts } from './fonts.ts'
 import { formatCount } from './number-format.ts'
@@ -141,12 +141,7 @@ function drawSummary(ctx: SKRSContext2D, cells: number[][], peak: { row: number;
   const totalText = `${formatCount(total)} messages`
   const day = WEEKDAYS[peak.row] ?? ''
   const peakText = `busiest: ${day} ${pad(peak.column)}:00–${pad(peak.column + 1)}:00 · ${formatCount(peak.value)}`
-  ctx.textAlign = 'right'
-  ctx.textBaseline = 'alphabetic'
-  ctx.font = chartFont(22, 700)
-  ctx.fillStyle = COLORS.title
-  ctx.fillText(totalText, GRID_RIGHT, HEADER.titleBaseline)
-  const width = ctx.measureText(totalText).width
+  const width = drawHeadline(ctx, totalText, GRID_RIGHT)
   ctx.font = chartFont(14)
   ctx.fillStyle = COLORS.muted
   ctx.fillText(peakText, GRID_RIGHT, HEADER.subtitleBaseline)

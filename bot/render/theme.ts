@@ -15,3 +15,11 @@ export const COLORS = {
 } as const
 
 export const CANVAS = { width: 800, height: 450, padding: 28 } as const
+
+/** Card size and the plot's left and right edges (room for axis labels on the left), shared by the line and bar charts. */
+export const PLOT_FRAME = {
+  width: CANVAS.width,
+  height: CANVAS.height,
+  plotLeft: CANVAS.padding + 56,
+  plotRight: CANVAS.width - CANVAS.padding,
+} as const

@@ -58,7 +58,7 @@ export async function insertSenderDays(
  * one transaction that holds the chat rows. For maintenance (bulk loads, restores), not while
  * a zone change of these chats is under way.
  */
-export async function rebuildLocalRollups(tx: TransactionSql, chatIds: readonly (number | string)[]): Promise<void> {
+async function rebuildLocalRollups(tx: TransactionSql, chatIds: readonly (number | string)[]): Promise<void> {
   const ids = [...chatIds].map(String)
   await rebuildLocalActivity(tx, ids)
   await tx`DELETE FROM sender_day WHERE chat_id = ANY(${ids}::int8[])`
