@@ -1,5 +1,5 @@
 import { Bot, BotError, GrammyError, HttpError } from 'grammy'
-import type { UserFromGetMe } from 'grammy/types'
+import type { Update, UserFromGetMe } from 'grammy/types'
 import { autoRetry } from '@grammyjs/auto-retry'
 import type { Sql } from 'postgres'
 import type { BotContext } from './context.ts'
@@ -34,7 +34,6 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
   const bot = new Bot<BotContext>(deps.token, { client: { apiRoot: deps.apiRoot }, botInfo: deps.botInfo })
   // Honour 429 retry_after and brief network faults on outgoing calls; give up on long waits.
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 }))
-  const botId = Number(deps.token.split(':')[0])
 
   bot.use((ctx, next) => {
     // Built on first use: most updates are stored silently and never log.
@@ -44,10 +43,10 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
     })
     return next()
   })
-  bot.use(ingestMiddleware(deps.writer, botId))
+  bot.use(ingestMiddleware(deps.writer))
   // Most updates are only recorded; the features below answer commands, buttons and the bot's
   // own membership, so everything else skips them with one check.
-  const features = bot.filter(needsFeatures)
+  const features = bot.filter((ctx) => needsFeatures(ctx.update))
   features.use(botMembershipFeature(deps.sql, deps.warnWithoutAdmin))
   const answers = createAnswerDeps(deps.sql, chatStats, deps.analytics)
   features.use(statsFeature(answers), heatmapFeature(answers), topFeature(answers), periodButtonsFeature(answers))
@@ -58,15 +57,26 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
   return bot
 }
 
-function needsFeatures(ctx: BotContext): boolean {
-  const u = ctx.update
+/**
+ * What the runner calls for each update. Most updates are only recorded: they go straight to
+ * the writer, without a grammY context or middleware, which would cost more than recording them.
+ */
+export function updateHandler(bot: Bot<BotContext>, writer: BatchWriter): (update: Update) => Promise<void> {
+  return (update) => (needsFeatures(update) ? bot.handleUpdate(update) : writer.record(update))
+}
+
+function needsFeatures(u: Update): boolean {
   if (u.callback_query || u.my_chat_member) return true
   const entity = u.message?.entities?.[0] ?? u.message?.caption_entities?.[0]
   return entity !== undefined && entity.type === 'bot_command' && entity.offset === 0
 }
 
-export function logBotError(error: BotError<BotContext>, log: Logger): void {
-  const ctxLog = error.ctx?.log ?? log
+export function logBotError(error: unknown, log: Logger): void {
+  if (!(error instanceof BotError)) {
+    log.error({ err: error }, 'error while handling an update')
+    return
+  }
+  const ctxLog = (error as BotError<BotContext>).ctx?.log ?? log
   const cause = error.error
   if (cause instanceof GrammyError) {
     ctxLog.warn({ method: cause.method, code: cause.error_code, description: cause.description }, 'Telegram refused a call')

@@ -14,9 +14,11 @@ const GROUP_TYPES = new Set(['group', 'supergroup'])
 // Placeholder `from` users Telegram sets when the real sender is a chat.
 const PLACEHOLDER_USERS = new Set([1087968824, 136817688, 777000])
 
-/** Turns one update into rows, or says why it has nothing to store. Never throws on odd input. */
-export function mapUpdate(update: Update, botId: number): MapResult {
-  const rows = emptyRows()
+/**
+ * Turns one update into rows, appended to `rows`, or says why it has nothing to store (and
+ * then appends nothing). Never throws on odd input.
+ */
+export function mapUpdate(update: Update, botId: number, rows: UpdateRows = emptyRows()): MapResult {
   if (update.message) return mapMessage(rows, update.message, botId)
   if (update.edited_message) return mapEdit(rows, update.edited_message)
   if (update.message_reaction) return mapReaction(rows, update.message_reaction, update.update_id)

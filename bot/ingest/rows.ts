@@ -112,12 +112,16 @@ export interface UpdateRows {
   memberEvents: MemberEventRow[]
   botMemberships: BotMembershipRow[]
   migrations: ChatMigrationRow[]
-  titleChanges: ChatRow[]
 }
+
+/** The row lists of `UpdateRows`, in one fixed order. */
+export const ROW_LISTS: readonly (keyof UpdateRows)[] = [
+  'chats', 'users', 'messages', 'edits', 'reactions', 'reactionCounts', 'memberEvents', 'botMemberships', 'migrations',
+]
 
 export function emptyRows(): UpdateRows {
   return {
     chats: [], users: [], messages: [], edits: [], reactions: [], reactionCounts: [],
-    memberEvents: [], botMemberships: [], migrations: [], titleChanges: [],
+    memberEvents: [], botMemberships: [], migrations: [],
   }
 }

@@ -21,6 +21,8 @@ export async function writeBatch(
 ): Promise<BatchSummary> {
   const chatIds = touchedChats(rows)
   return sql.begin(async (tx) => {
+    // The batch's arrays are constants of each plan: planned for their real size, not reused.
+    await tx`SET LOCAL plan_cache_mode = force_custom_plan`
     await lockChats(tx, [...chatIds, ...rows.chats.map((c) => c.chatId), ...rows.botMemberships.map((b) => b.chatId),
       ...rows.migrations.flatMap((m) => [m.fromChatId, m.toChatId])])
     await writeChats(tx, rows)

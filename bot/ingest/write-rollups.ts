@@ -29,7 +29,7 @@ export function withRollups(tx: TransactionSql, engine: Engine, prelude: Pending
     past AS (
       -- Data for a day that is already over changes closed ranges: their memos must go stale.
       UPDATE chats c SET history_version = c.history_version + 1
-      WHERE c.chat_id IN (SELECT chat_id FROM loc WHERE local::date < (now() AT TIME ZONE time_zone)::date)
+      WHERE c.chat_id IN (SELECT chat_id FROM loc GROUP BY chat_id, time_zone HAVING min(local)::date < (now() AT TIME ZONE time_zone)::date)
       RETURNING 1
     )
     SELECT (SELECT count(*) FROM delta)::int AS n`

@@ -1,10 +1,10 @@
 import { createConcurrentSink, createRunner, createSource, type RunnerHandle } from '@grammyjs/runner'
-import type { Bot, BotError } from 'grammy'
+import type { Bot } from 'grammy'
 import type { Update } from 'grammy/types'
 import type { BotContext } from '../context.ts'
 import type { Logger } from '../logger.ts'
 import type { BatchWriter } from '../ingest/batch-writer.ts'
-import { logBotError } from '../create-bot.ts'
+import { logBotError, updateHandler } from '../create-bot.ts'
 import { createCommittedFetcher } from './fetch-updates.ts'
 import { UpdateTracker } from './update-tracker.ts'
 
@@ -22,12 +22,13 @@ export interface Polling {
 export function startPolling(bot: Bot<BotContext>, writer: BatchWriter, log: Logger, handledUpTo: number, pollTimeoutSeconds = 30): Polling {
   const tracker = new UpdateTracker(handledUpTo)
   const fetcher = createCommittedFetcher(bot.api, tracker, { timeoutSeconds: pollTimeoutSeconds, log })
+  const handle = updateHandler(bot, writer)
   const source = createSource<Update>({ supply: (size, signal) => fetcher.supply(size, signal as AbortSignal) })
-  const sink = createConcurrentSink<Update, BotError<BotContext>>(
+  const sink = createConcurrentSink<Update, unknown>(
     {
       consume: async (update) => {
         try {
-          await bot.handleUpdate(update)
+          await handle(update)
         } finally {
           tracker.finish(update.update_id)
           writer.setWatermark(tracker.confirmed)

@@ -1,16 +1,16 @@
-// npm run bench:ingest [-- N]: updates/s through the bot's real update handling, against a raw
+// npm run bench:ingest [-- N]: updates/s through the bot's real update handling (what the runner calls), against a raw
 // COPY of the same rows (the ceiling) and one INSERT per update (the naive baseline).
 import { Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type { Update } from 'grammy/types'
 import pino from 'pino'
-import { createBot } from '../../bot/create-bot.ts'
+import { createBot, updateHandler } from '../../bot/create-bot.ts'
 import { BatchWriter } from '../../bot/ingest/batch-writer.ts'
 import { mapUpdate } from '../../bot/ingest/map-update.ts'
 import { emptyRows, type UpdateRows } from '../../bot/ingest/rows.ts'
 import { appendRows } from '../../bot/ingest/merge-rows.ts'
 import { createTrafficGenerator } from '../support/synthetic-updates.ts'
-import { createBenchDatabase, fmt, peakRssMb } from './bench-db.ts'
+import { cpuSeconds, createBenchDatabase, fmt, peakRssMb } from './bench-db.ts'
 
 const N = Number(process.argv[2] ?? 200_000)
 const NAIVE_N = Math.min(N, 10_000)
@@ -27,10 +27,14 @@ function makeUpdates(n: number): string[] {
 }
 const parse = (json: string) => JSON.parse(json) as Update
 
+let botCpu = { node: 0, postgres: 0 }
+let botBatch = 0
+
 async function runBot(updates: string[]): Promise<number> {
   const database = await createBenchDatabase('bot')
   try {
-    const writer = new BatchWriter(database.sql, { maxRows: Number(process.env.BENCH_BATCH ?? 5000), maxDelayMs: 20, log, botId: BOT_ID })
+    let batches = 0
+    const writer = new BatchWriter(database.sql, { onCommitted: () => batches++, maxRows: Number(process.env.BENCH_BATCH ?? 5000), maxDelayMs: 0, log, botId: BOT_ID })
     const bot = createBot({
       token: `${BOT_ID}:BenchTokenBenchTokenBenchToken`, apiRoot: 'http://127.0.0.1:9', sql: database.sql, writer, log,
       warnWithoutAdmin: false,
@@ -38,20 +42,33 @@ async function runBot(updates: string[]): Promise<number> {
         can_read_all_group_messages: true, supports_inline_queries: false, can_connect_to_business: false,
         has_main_web_app: false, has_topics_enabled: false, allows_users_to_create_topics: false } as never,
     })
+    const handle = updateHandler(bot, writer)
+    const cpuBefore = await cpuSeconds()
     const started = performance.now()
     // As the runner does: updates come 100 at a time (one getUpdates), the event loop turns
     // between those, and many updates are in flight, each resolving once its rows are committed.
     const window = Number(process.env.BENCH_WINDOW ?? 10_000)
-    const inFlight = new Set<Promise<void>>()
-    for (let i = 0; i < updates.length; i++) {
-      const p: Promise<void> = bot.handleUpdate(parse(updates[i]!)).finally(() => inFlight.delete(p))
-      inFlight.add(p)
-      if (i % 100 === 99) await new Promise((r) => setImmediate(r))
-      while (inFlight.size >= window) await Promise.race(inFlight)
+    // A counter and one waiter, like the runner's sink: racing every promise in flight would
+    // cost the benchmark itself O(window) per update.
+    let inFlight = 0
+    let wake: (() => void) | undefined
+    const settled = () => {
+      inFlight--
+      if (wake && inFlight < window) { wake(); wake = undefined }
     }
-    await Promise.all(inFlight)
+    const room = (limit: number) => new Promise<void>((r) => { wake = r; if (inFlight < limit) { wake = undefined; r() } })
+    for (let i = 0; i < updates.length; i++) {
+      inFlight++
+      handle(parse(updates[i]!)).then(settled, (e) => { settled(); throw e })
+      if (i % 100 === 99) await new Promise((r) => setImmediate(r))
+      if (inFlight >= window) await room(window)
+    }
+    while (inFlight > 0) await room(1)
     await writer.close()
     const seconds = (performance.now() - started) / 1000
+    const cpu = await cpuSeconds()
+    botBatch = updates.length / batches
+    botCpu = { node: (cpu.node - cpuBefore.node) / updates.length * 1e6, postgres: (cpu.postgres - cpuBefore.postgres) / updates.length * 1e6 }
     const [row] = await database.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM messages`
     if (!row || row.n === 0) throw new Error('the bot stored nothing')
     return updates.length / seconds
@@ -137,7 +154,8 @@ async function runNaive(updates: string[]): Promise<number> {
   }
 }
 
-if (process.env.ONLY_BOT) { const u = makeUpdates(N); console.log(await runBot(u)); process.exit(0) }
+const cpuLine = () => `CPU per update: Node ${fmt(botCpu.node, 1)} µs, PostgreSQL ${fmt(botCpu.postgres, 1)} µs; ${fmt(botBatch)} updates per commit`
+if (process.env.ONLY_BOT) { const u = makeUpdates(N); console.log(fmt(await runBot(u)), 'updates/s;', cpuLine()); process.exit(0) }
 const updates = makeUpdates(N)
 console.log(`ingest benchmark: ${fmt(N)} synthetic updates (200 chats, 20,000 users; messages, edits, reactions, joins/leaves)`)
 const bot = await runBot(updates)

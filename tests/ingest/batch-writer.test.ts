@@ -200,6 +200,33 @@ describe('updates the database refuses', () => {
   })
 })
 
+describe('record(): updates mapped straight into the batch', () => {
+  it('an update that fails halfway through mapping leaves none of its rows; the rest of the batch is stored', async () => {
+    const { writer: w, lines } = writer(client(), { maxDelayMs: 30 })
+    const good = messageUpdate(textMessage({ chat, messageId: 1, date: T0 + 1, from: sender, text: 'fine' }))
+    // Its chat and sender are mapped before new_chat_members is read, which then throws.
+    const broken = textMessage({ chat: group(-1003100000002, 'Broken'), messageId: 2, date: T0 + 2, from: user(2998, 'Broken Sender') })
+    Object.defineProperty(broken, 'new_chat_members', { get: () => { throw new Error('unreadable') }, enumerable: false })
+    const skipped = messageUpdate({ ...textMessage({ chat, messageId: 3, date: T0 + 3, from: sender }), chat: { id: 5, type: 'private', first_name: 'P' } })
+    const last = messageUpdate(textMessage({ chat, messageId: 4, date: T0 + 4, from: user(2011, 'Last') }))
+    await Promise.all([w.record(good), w.record(messageUpdate(broken)), w.record(skipped), w.record(last)])
+    expect(await db.sql`SELECT chat_id, message_id FROM messages ORDER BY message_id`)
+      .toEqual([{ chat_id: String(chat.id), message_id: 1 }, { chat_id: String(chat.id), message_id: 4 }])
+    expect(await db.sql`SELECT user_id FROM users ORDER BY user_id`).toEqual([{ user_id: '2001' }, { user_id: '2011' }])
+    expect(await db.sql`SELECT chat_id FROM chats ORDER BY chat_id`).toEqual([{ chat_id: String(chat.id) }])
+    expect(lines.filter((l) => l.level === PINO_ERROR && l.msg === 'could not read this update; it is skipped')).toHaveLength(1)
+  })
+
+  it('a refused update among recorded ones is found by the per-update split and skipped alone', async () => {
+    const { writer: w, lines } = writer(client(), { maxDelayMs: 30 })
+    const m = (id: number, from = sender) => messageUpdate(textMessage({ chat, messageId: id, date: T0 + (id % 1000), from }))
+    await Promise.all([w.record(m(1)), w.record(m(2, user(2012, 'Two'))), w.record(m(3_000_000_000, user(2999, 'Poison'))), w.record(m(4))])
+    expect(await db.sql`SELECT message_id FROM messages ORDER BY message_id`).toEqual([{ message_id: 1 }, { message_id: 2 }, { message_id: 4 }])
+    expect(await db.sql`SELECT user_id FROM users ORDER BY user_id`).toEqual([{ user_id: '2001' }, { user_id: '2012' }])
+    expect(lines.filter((l) => l.msg === 'the database refused an update; it is skipped')).toHaveLength(1)
+  })
+})
+
 describe('names and titles through the writer', () => {
   const said = (messageId: number, date: number, firstName: string, title: string) =>
     rowsOf(messageUpdate(textMessage({ chat: group(chat.id, title), messageId, date, from: user(2020, firstName) })))
