@@ -25,6 +25,7 @@ const envSchema = z.object({
   LOG_LEVEL: logLevel.default('info'),
   BATCH_MAX_ROWS: z.coerce.number().int().min(1).max(100_000).default(5000),
   BATCH_MAX_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(0),
+  BATCH_LANES: z.coerce.number().int().min(1).max(16).default(2),
   NO_ADMIN_WARNING: boolFlag.default(true),
   COOLDOWN_USER_SECONDS: z.coerce.number().int().min(0).max(3600).default(10),
   COOLDOWN_CHAT_SECONDS: z.coerce.number().int().min(0).max(3600).default(3),
@@ -45,6 +46,8 @@ export type Config = {
   logLevel: LogLevel
   batchMaxRows: number
   batchMaxDelayMs: number
+  /** Batches committed at once, each for its own share of the chats. */
+  batchLanes: number
   warnWithoutAdmin: boolean
   /** Seconds between commands of one sender, answers in one chat, button presses of one user. */
   cooldowns: { userSeconds: number; chatSeconds: number; buttonSeconds: number }
@@ -72,6 +75,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     batchMaxRows: e.BATCH_MAX_ROWS,
     batchMaxDelayMs: e.BATCH_MAX_DELAY_MS,
+    batchLanes: e.BATCH_LANES,
     warnWithoutAdmin: e.NO_ADMIN_WARNING,
     cooldowns: { userSeconds: e.COOLDOWN_USER_SECONDS, chatSeconds: e.COOLDOWN_CHAT_SECONDS, buttonSeconds: e.COOLDOWN_BUTTON_SECONDS },
     answerCacheTtlSeconds: e.ANSWER_CACHE_TTL_SECONDS,

@@ -76,6 +76,7 @@ async function main(): Promise<void> {
   writer = new BatchWriter(database.sql, {
     maxRows: config.batchMaxRows,
     maxDelayMs: config.batchMaxDelayMs,
+    lanes: config.batchLanes,
     log,
     botId: config.botId,
     engine: database.migration.engine,

@@ -3,7 +3,8 @@ import type { Sql } from 'postgres'
 import type { Logger } from '../logger.ts'
 import { mapUpdate } from './map-update.ts'
 import { appendRows } from './merge-rows.ts'
-import { emptyRows, ROW_LISTS, type UpdateRows } from './rows.ts'
+import { PendingBatch } from './pending-batch.ts'
+import { emptyRows, type UpdateRows } from './rows.ts'
 import { SeenCache } from './seen-cache.ts'
 import { writeBatch, type BatchSummary } from './write-batch.ts'
 import type { Engine } from '../../db/migrate.ts'
@@ -13,6 +14,11 @@ export interface BatchWriterOptions {
   maxDelayMs: number
   log: Logger
   botId: number
+  /**
+   * Batches committed at once, each for its own share of the chats (default 1). While one
+   * lane's commit waits for the database, another's can run: see `laneOf`.
+   */
+  lanes?: number
   /** Which rollups the batch maintains itself (TimescaleDB has continuous aggregates for some). */
   engine?: Engine
   /** Called after each commit, for cache invalidation and the like; never blocks the writer. */
@@ -20,51 +26,13 @@ export interface BatchWriterOptions {
   retry?: { initialMs: number; maxMs: number }
 }
 
-/**
- * The updates gathered for one commit. Their rows go straight into one set of lists, and all
- * of them wait on one promise: nothing is kept per update but the lengths of the lists after
- * it (`marks`), which is enough to split the batch when the database refuses one update.
- */
-class Pending {
-  readonly rows = emptyRows()
-  readonly marks: number[] = []
-  count = 0
-  private promise: Promise<void> | undefined
-  private settle: { resolve: () => void; reject: (e: unknown) => void } | undefined
-
-  /** Closes the current update: its rows are the ones added since the previous mark. */
-  mark(): Promise<void> {
-    for (const key of ROW_LISTS) this.marks.push(this.rows[key].length)
-    this.count++
-    return (this.promise ??= new Promise((resolve, reject) => { this.settle = { resolve, reject } }))
-  }
-
-  /** Drops rows added since the last mark (an update that failed halfway through mapping). */
-  rewind(): void {
-    const base = this.marks.length - ROW_LISTS.length
-    ROW_LISTS.forEach((key, i) => { this.rows[key].length = base < 0 ? 0 : this.marks[base + i]! })
-  }
-
-  /** Each update's rows on their own, in order. */
-  *updates(): Generator<UpdateRows> {
-    for (let u = 0; u < this.count; u++) {
-      const rows = emptyRows()
-      ROW_LISTS.forEach((key, i) => {
-        const from = u === 0 ? 0 : this.marks[(u - 1) * ROW_LISTS.length + i]!
-        const to = this.marks[u * ROW_LISTS.length + i]!
-        ;(rows[key] as unknown[]) = this.rows[key].slice(from, to)
-      })
-      yield rows
-    }
-  }
-
-  resolve(): void {
-    this.settle?.resolve()
-  }
-
-  reject(error: unknown): void {
-    this.settle?.reject(error)
-  }
+/** One stream of commits: a batch being written, and the next one gathering meanwhile. */
+class Lane {
+  pending = new PendingBatch()
+  flushing: Promise<void> | undefined
+  timer: NodeJS.Timeout | undefined
+  immediate: NodeJS.Immediate | undefined
+  failing = false
 }
 
 // SQLSTATE classes that no retry can fix: bad data (22), constraint violations (23), bad SQL (42).
@@ -78,16 +46,26 @@ type Outcome = { stored: true } | { stored: false; refused: boolean; error: unkn
 const STORED: Outcome = { stored: true }
 const NOTHING_TO_STORE = Promise.resolve()
 
+/** The chat an update belongs to (0 when it names none). */
+function chatIdOf(update: Update): number {
+  const about = update.message ?? update.edited_message ?? update.message_reaction ?? update.message_reaction_count ??
+    update.chat_member ?? update.my_chat_member
+  const id = (about as { chat?: { id?: unknown } } | undefined)?.chat?.id
+  return typeof id === 'number' ? id : 0
+}
+
+function chatIdOfRows(rows: UpdateRows): number {
+  return (rows.messages[0] ?? rows.edits[0] ?? rows.reactions[0] ?? rows.reactionCounts[0] ?? rows.memberEvents[0] ??
+    rows.botMemberships[0] ?? rows.chats[0])?.chatId ?? 0
+}
+
 /**
  * Collects rows from many updates and commits them together. What `record` and `add` return
  * resolves only after the rows are committed; a failed commit is retried with backoff until it
  * succeeds, so callers (and the update offset behind them) never move past data that is not stored.
  */
 export class BatchWriter {
-  private pending = new Pending()
-  private flushing: Promise<void> | undefined
-  private timer: NodeJS.Timeout | undefined
-  private immediate: NodeJS.Immediate | undefined
+  private readonly lanes: Lane[]
   private closed = false
   private stopRetrying = false
   private watermark: number | undefined
@@ -96,12 +74,15 @@ export class BatchWriter {
   constructor(
     private readonly sql: Sql,
     private readonly options: BatchWriterOptions,
-  ) {}
+  ) {
+    this.lanes = Array.from({ length: Math.max(1, options.lanes ?? 1) }, () => new Lane())
+  }
 
   /** Maps an update to rows and queues them; resolves once they are committed (at once when there is nothing to store). */
   record(update: Update): Promise<void> {
     if (this.closed) return Promise.reject(new Error('batch writer is closed'))
-    const pending = this.pending
+    const lane = this.laneOf(chatIdOf(update))
+    const pending = lane.pending
     try {
       const result = mapUpdate(update, this.options.botId, pending.rows)
       if (result.skipped !== undefined) {
@@ -113,14 +94,15 @@ export class BatchWriter {
       this.options.log.error({ err: error, update }, 'could not read this update; it is skipped')
       return NOTHING_TO_STORE
     }
-    return this.queued(pending)
+    return this.queued(lane)
   }
 
   /** Queues rows mapped elsewhere; resolves once they are committed. */
   add(rows: UpdateRows): Promise<void> {
     if (this.closed) return Promise.reject(new Error('batch writer is closed'))
-    appendRows(this.pending.rows, rows)
-    return this.queued(this.pending)
+    const lane = this.laneOf(chatIdOfRows(rows))
+    appendRows(lane.pending.rows, rows)
+    return this.queued(lane)
   }
 
   /** The highest update id whose handling is complete; stored with the next commit. */
@@ -129,13 +111,21 @@ export class BatchWriter {
   }
 
   /** True while a commit is being retried after a failure (the database is unreachable). */
-  failing = false
+  get failing(): boolean {
+    return this.lanes.some((lane) => lane.failing)
+  }
 
   /** Commits everything added so far. */
   async flush(): Promise<void> {
-    while (this.flushing || this.pending.count > 0 || this.watermark !== undefined) {
-      if (this.flushing) await this.flushing
-      else this.startFlush()
+    for (;;) {
+      const busy = this.lanes.find((lane) => lane.flushing)
+      if (busy) {
+        await busy.flushing
+        continue
+      }
+      const waiting = this.lanes.find((lane) => lane.pending.count > 0) ?? (this.watermark !== undefined ? this.lanes[0] : undefined)
+      if (!waiting) return
+      this.startFlush(waiting)
     }
   }
 
@@ -143,75 +133,89 @@ export class BatchWriter {
   async close(options: { abandon?: boolean } = {}): Promise<void> {
     this.closed = true
     if (options.abandon) this.stopRetrying = true
-    clearTimeout(this.timer)
-    clearImmediate(this.immediate)
+    for (const lane of this.lanes) {
+      clearTimeout(lane.timer)
+      clearImmediate(lane.immediate)
+    }
     await this.flush()
   }
 
-  private queued(pending: Pending): Promise<void> {
-    const done = pending.mark()
-    this.schedule()
+  /**
+   * Every chat is written by one lane, so a chat's rows stay in order and two lanes never
+   * contend for its rollup rows. Rows they do share (users, a channel posting in a group) are
+   * locked in one global order by every batch (see write-batch.ts), so lanes wait, never deadlock.
+   */
+  private laneOf(chatId: number): Lane {
+    return this.lanes.length === 1 ? this.lanes[0]! : this.lanes[Math.abs(chatId) % this.lanes.length]!
+  }
+
+  private queued(lane: Lane): Promise<void> {
+    const done = lane.pending.mark()
+    this.schedule(lane)
     return done
   }
 
-  private schedule(): void {
-    if (this.flushing) return
-    if (this.pending.count >= this.options.maxRows) {
-      this.startFlush()
-    } else if (!this.timer && !this.immediate) {
+  private schedule(lane: Lane): void {
+    if (lane.flushing) return
+    if (lane.pending.count >= this.options.maxRows) {
+      this.startFlush(lane)
+    } else if (!lane.timer && !lane.immediate) {
       const flush = () => {
-        this.timer = undefined
-        this.immediate = undefined
-        if (!this.flushing) this.startFlush()
+        lane.timer = undefined
+        lane.immediate = undefined
+        if (!lane.flushing) this.startFlush(lane)
       }
       // 0: write as soon as the updates at hand are handled (a getUpdates answer is handled in
       // one turn of the event loop); while a commit runs, rows gather for the next one anyway.
-      if (this.options.maxDelayMs === 0) this.immediate = setImmediate(flush)
-      else this.timer = setTimeout(flush, this.options.maxDelayMs)
+      if (this.options.maxDelayMs === 0) lane.immediate = setImmediate(flush)
+      else lane.timer = setTimeout(flush, this.options.maxDelayMs)
     }
   }
 
-  private startFlush(): void {
-    clearTimeout(this.timer)
-    clearImmediate(this.immediate)
-    this.timer = undefined
-    this.immediate = undefined
-    const batch = this.pending
-    this.pending = new Pending()
+  private startFlush(lane: Lane): void {
+    clearTimeout(lane.timer)
+    clearImmediate(lane.immediate)
+    lane.timer = undefined
+    lane.immediate = undefined
+    const batch = lane.pending
+    lane.pending = new PendingBatch()
     const watermark = this.watermark
     this.watermark = undefined
-    this.flushing = this.commit(batch, watermark).finally(() => {
-      this.flushing = undefined
+    // Filtered and remembered now, not at commit: a batch of another lane that is flushed while
+    // this one is written then knows these names too, whichever of the two commits first.
+    const rows = this.seen.withoutKnown(batch.rows)
+    this.seen.remember(batch.rows)
+    lane.flushing = this.commit(lane, batch, rows, watermark).finally(() => {
+      lane.flushing = undefined
       // These rows have waited for a whole commit already: no reason to wait any longer.
-      if (this.pending.count > 0) this.startFlush()
+      if (lane.pending.count > 0) this.startFlush(lane)
     })
   }
 
-  private async commit(batch: Pending, watermark: number | undefined): Promise<void> {
-    let outcome = await this.store(batch.rows, watermark, batch.count)
-    if (!outcome.stored && outcome.refused) outcome = await this.storeOneByOne(batch, watermark)
+  private async commit(lane: Lane, batch: PendingBatch, rows: UpdateRows, watermark: number | undefined): Promise<void> {
+    let outcome = await this.store(lane, rows, watermark, batch.count)
+    if (!outcome.stored && outcome.refused) outcome = await this.storeOneByOne(lane, batch, watermark)
     if (outcome.stored) batch.resolve()
     else batch.reject(outcome.error)
   }
 
   /** Writes rows in one transaction, retrying with backoff until they are stored or refused for good. */
-  private async store(rows: UpdateRows, watermark: number | undefined, updates: number): Promise<Outcome> {
+  private async store(lane: Lane, rows: UpdateRows, watermark: number | undefined, updates: number): Promise<Outcome> {
     const retry = this.options.retry ?? { initialMs: 200, maxMs: 30_000 }
     let delay = retry.initialMs
     for (let attempt = 1; ; attempt++) {
       try {
         const mark = watermark === undefined ? undefined : { botId: this.options.botId, updateId: watermark }
         const started = performance.now()
-        this.committed(await writeBatch(this.sql, this.seen.withoutKnown(rows), mark, this.options.engine))
+        this.committed(await writeBatch(this.sql, rows, mark, this.options.engine))
         this.options.log.debug({ updates, ms: Math.round(performance.now() - started) }, 'batch committed')
-        this.seen.remember(rows)
         if (attempt > 1) this.options.log.info({ attempt, updates }, 'database is back; batch committed')
-        this.failing = false
+        lane.failing = false
         return STORED
       } catch (error) {
         if (isPermanent(error)) return { stored: false, refused: true, error }
         if (this.stopRetrying) return { stored: false, refused: false, error }
-        this.failing = true
+        lane.failing = true
         this.options.log.error(
           { err: error, attempt, retryInMs: delay, updates },
           'could not commit a batch; fetching is paused until it is stored',
@@ -223,15 +227,17 @@ export class BatchWriter {
   }
 
   /** One update's rows are refused by the database: find it, log it, and let the rest through. */
-  private async storeOneByOne(batch: Pending, watermark: number | undefined): Promise<Outcome> {
+  private async storeOneByOne(lane: Lane, batch: PendingBatch, watermark: number | undefined): Promise<Outcome> {
     for (const rows of batch.updates()) {
-      const outcome = await this.store(rows, undefined, 1)
+      const outcome = await this.store(lane, rows, undefined, 1)
       if (outcome.stored) continue
       if (!outcome.refused) return outcome
+      // Its names were remembered at flush but are not stored: the next sighting must write them.
+      this.seen.forget(rows)
       this.options.log.error({ err: outcome.error, rows: summarize(rows) }, 'the database refused an update; it is skipped')
     }
     // The watermark goes on its own once every update of the batch is stored or skipped.
-    return watermark === undefined ? STORED : this.store(emptyRows(), watermark, 0)
+    return watermark === undefined ? STORED : this.store(lane, emptyRows(), watermark, 0)
   }
 
   private committed(summary: BatchSummary): void {

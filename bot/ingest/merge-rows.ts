@@ -32,36 +32,29 @@ export function latestByKey<T>(rows: readonly T[], key: (row: T) => string | num
   return [...map.values()]
 }
 
-export interface HistoryCandidate<T> {
-  row: T
-  /** True for the first change of an entity in this batch: it must also differ from what is stored. */
-  compareWithStored: boolean
-}
-
 /**
  * Per entity, the observations in date order with repeats collapsed: A, A, B, A becomes A, B, A.
- * Each surviving observation is a history row candidate.
+ * Each surviving observation is a history row candidate; the writer then drops any that only
+ * repeat the stored entry before them.
  */
 export function historyCandidates<T extends { date: number }>(
   rows: readonly T[], id: (row: T) => number, value: (row: T) => string,
-): HistoryCandidate<T>[] {
+): T[] {
   const byEntity = new Map<number, T[]>()
   for (const row of rows) {
     const list = byEntity.get(id(row))
     if (list) list.push(row)
     else byEntity.set(id(row), [row])
   }
-  const out: HistoryCandidate<T>[] = []
+  const out: T[] = []
   for (const list of byEntity.values()) {
     list.sort((a, b) => a.date - b.date)
     let previous: string | undefined
-    let first = true
     for (const row of list) {
       const v = value(row)
       if (v === previous) continue
-      out.push({ row, compareWithStored: first })
+      out.push(row)
       previous = v
-      first = false
     }
   }
   return out

@@ -15,7 +15,7 @@ interface Seen<T> {
 }
 
 /**
- * Remembers the chat and user details this process last committed, so the same name is not
+ * Remembers the chat and user details this process last handed to the database, so the same name is not
  * upserted again with every message. When an entity shows anything else, all its rows go
  * through together with the remembered newest observation, so dates still decide what is
  * current and the history keeps every change. Forgetting is always safe.
@@ -24,7 +24,7 @@ export class SeenCache {
   private chats = new Map<number, Seen<ChatRow>>()
   private users = new Map<number, Seen<UserRow>>()
 
-  /** The batch without chat and user rows that only repeat what was last committed. */
+  /** The batch without chat and user rows that only repeat what was last written. */
   withoutKnown(rows: UpdateRows): UpdateRows {
     return {
       ...rows,
@@ -33,12 +33,18 @@ export class SeenCache {
     }
   }
 
-  /** Call after the batch is committed. */
+  /** Call when the batch is handed to the database (it is then written, whatever it takes, or the process ends). */
   remember(rows: UpdateRows): void {
     if (this.chats.size > MAX_ENTRIES) this.chats.clear()
     if (this.users.size > MAX_ENTRIES) this.users.clear()
     rememberNewest(rows.chats, this.chats, (c) => c.chatId)
     rememberNewest(rows.users, this.users, (u) => u.userId)
+  }
+
+  /** For rows the database refused: whatever was remembered of their chats and users may not be stored. */
+  forget(rows: UpdateRows): void {
+    for (const c of rows.chats) this.chats.delete(c.chatId)
+    for (const u of rows.users) this.users.delete(u.userId)
   }
 }
 

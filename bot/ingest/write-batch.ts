@@ -1,4 +1,4 @@
-import type { Sql, TransactionSql } from 'postgres'
+import type { PendingQuery, Row, Sql, TransactionSql } from 'postgres'
 import { column, joinList, LIST_SEPARATOR } from './pg-arrays.ts'
 import {
   chatTitleKey, dropMatchedServiceEvents, historyCandidates, lastByKey, latestByKey, MEMBER_MATCH_WINDOW_SECONDS, userNameKey,
@@ -20,37 +20,42 @@ export async function writeBatch(
   sql: Sql, rows: UpdateRows, watermark?: { botId: number; updateId: number }, engine: Engine = 'postgres',
 ): Promise<BatchSummary> {
   const chatIds = touchedChats(rows)
-  return sql.begin(async (tx) => {
+  // No statement needs an answer from an earlier one here: all are sent back to back, and the
+  // server runs them in order without waiting for this process in between.
+  await sql.begin((tx) => [
     // The batch's arrays are constants of each plan: planned for their real size, not reused.
-    await tx`SET LOCAL plan_cache_mode = force_custom_plan`
-    await lockChats(tx, [...chatIds, ...rows.chats.map((c) => c.chatId), ...rows.botMemberships.map((b) => b.chatId),
-      ...rows.migrations.flatMap((m) => [m.fromChatId, m.toChatId])])
-    await writeChats(tx, rows)
-    await writeUsers(tx, rows)
-    await writeMigrations(tx, rows)
-    await writeMessages(tx, engine, rows.messages, rows.edits)
-    await writeEdits(tx, rows.edits)
-    await writeReactions(tx, engine, rows)
-    await writeMemberEvents(tx, engine, rows)
-    await writeBotMemberships(tx, rows)
-    if (watermark) {
-      await tx`INSERT INTO bot_state (bot_id, last_update_id, updated_at) VALUES (${watermark.botId}, ${watermark.updateId}, now())
-        ON CONFLICT (bot_id) DO UPDATE SET last_update_id = GREATEST(bot_state.last_update_id, excluded.last_update_id), updated_at = now()`
-    }
-    return { chatIds }
-  }) as Promise<BatchSummary>
+    tx`SET LOCAL plan_cache_mode = force_custom_plan`,
+    ...lockChats(tx, [...chatIds, ...rows.chats.map((c) => c.chatId), ...rows.botMemberships.map((b) => b.chatId),
+      ...rows.migrations.flatMap((m) => [m.fromChatId, m.toChatId])]),
+    ...writeChats(tx, rows),
+    ...writeUsers(tx, rows),
+    ...writeMigrations(tx, rows),
+    ...writeMessages(tx, engine, rows.messages, rows.edits),
+    ...writeEdits(tx, rows.edits),
+    ...writeReactions(tx, engine, rows),
+    ...writeMemberEvents(tx, engine, rows),
+    ...writeBotMemberships(tx, rows),
+    ...(watermark ? [tx`INSERT INTO bot_state (bot_id, last_update_id, updated_at) VALUES (${watermark.botId}, ${watermark.updateId}, now())
+        ON CONFLICT (bot_id) DO UPDATE SET last_update_id = GREATEST(bot_state.last_update_id, excluded.last_update_id), updated_at = now()`] : []),
+  ])
+  return { chatIds }
 }
+
+type Statement = PendingQuery<Row[]>
 
 /**
  * Rollups are keyed by the chat's local time: hold its zone steady until this batch commits,
  * so a concurrent /timezone rebuild sees either none or all of it. Every chat row the batch will
- * touch is locked here first, in one sorted pass, so a zone change (which locks its chats in the
- * same order) and the batch never wait for each other in a circle.
+ * touch is locked here first, in one sorted pass and as strongly as the batch will need it later
+ * (it updates chat rows), so neither a zone change (which locks its chats in the same order) nor
+ * another batch (a second lane, a replica) can wait for this one in a circle.
  */
-async function lockChats(tx: TransactionSql, chatIds: readonly number[]): Promise<void> {
-  if (chatIds.length === 0) return
+function lockChats(tx: TransactionSql, chatIds: readonly number[]): Statement[] {
+  const out: Statement[] = []
+  if (chatIds.length === 0) return out
   const ids = [...new Set(chatIds)].sort((a, b) => a - b)
-  await tx`SELECT 1 FROM chats WHERE chat_id = ANY(${column(tx, ids, 'int8', (id) => id)}::int8[]) ORDER BY chat_id FOR SHARE`
+  out.push(tx`SELECT 1 FROM chats WHERE chat_id = ANY(${column(tx, ids, 'int8', (id) => id)}::int8[]) ORDER BY chat_id FOR NO KEY UPDATE`)
+  return out
 }
 
 function touchedChats(rows: UpdateRows): number[] {
@@ -63,10 +68,11 @@ function touchedChats(rows: UpdateRows): number[] {
   return [...ids]
 }
 
-async function writeChats(tx: TransactionSql, rows: UpdateRows): Promise<void> {
-  if (rows.chats.length === 0) return
+function writeChats(tx: TransactionSql, rows: UpdateRows): Statement[] {
+  const out: Statement[] = []
+  if (rows.chats.length === 0) return out
   const latest = latestByKey(rows.chats, (c) => c.chatId, (c) => c.date).sort((a, b) => a.chatId - b.chatId)
-  await tx`
+  out.push(tx`
     INSERT INTO chats AS c (chat_id, type, title, username, is_forum, title_date)
     SELECT t.chat_id, t.type, t.title, t.username, t.is_forum, to_timestamp(t.date)
     FROM unnest(${column(tx, latest, 'int8', (c) => c.chatId)}::int8[], ${column(tx, latest, 'text', (c) => c.type)}::text[],
@@ -75,36 +81,39 @@ async function writeChats(tx: TransactionSql, rows: UpdateRows): Promise<void> {
       AS t(chat_id, type, title, username, is_forum, date)
     ON CONFLICT (chat_id) DO UPDATE SET type = excluded.type, title = COALESCE(excluded.title, c.title),
       username = excluded.username, is_forum = excluded.is_forum, title_date = excluded.title_date, updated_at = now()
-    WHERE c.title_date IS NULL OR c.title_date < excluded.title_date`
-  const titled = rows.chats.filter((c) => c.title !== null)
-  const candidates = historyCandidates(titled, (c) => c.chatId, chatTitleKey)
-  if (candidates.length === 0) return
-  const rowsOf = candidates.map((c) => c.row)
-  await tx`
+    WHERE c.title_date IS NULL OR c.title_date < excluded.title_date`)
+  const titled = historyCandidates(rows.chats.filter((c) => c.title !== null), (c) => c.chatId, chatTitleKey)
+  if (titled.length === 0) return out
+  const ids = column(tx, titled, 'int8', (c) => c.chatId)
+  out.push(tx`
     INSERT INTO chat_titles (chat_id, since, title)
     SELECT t.chat_id, to_timestamp(t.date), t.title
-    FROM unnest(${column(tx, rowsOf, 'int8', (c) => c.chatId)}::int8[], ${column(tx, rowsOf, 'int8', (c) => c.date)}::int8[],
-                ${column(tx, rowsOf, 'text', (c) => c.title)}::text[], ${column(tx, candidates, 'bool', (c) => c.compareWithStored)}::bool[])
-      AS t(chat_id, date, title, compare)
-    WHERE NOT t.compare OR NOT EXISTS (
-      SELECT 1 FROM (SELECT h.title FROM chat_titles h WHERE h.chat_id = t.chat_id AND h.since <= to_timestamp(t.date)
-                     ORDER BY h.since DESC LIMIT 1) prev WHERE prev.title = t.title)
-    ON CONFLICT DO NOTHING`
+    FROM unnest(${ids}::int8[], ${column(tx, titled, 'int8', (c) => c.date)}::int8[], ${column(tx, titled, 'text', (c) => c.title)}::text[])
+      AS t(chat_id, date, title)
+    ON CONFLICT DO NOTHING`)
   // A late observation may have landed before the newest one of the current title, which an
   // earlier batch folded into its first sighting: the history must end with the current title.
-  await tx`
+  out.push(tx`
     INSERT INTO chat_titles (chat_id, since, title)
     SELECT c.chat_id, c.title_date, c.title FROM chats c
-    WHERE c.chat_id = ANY(${column(tx, rowsOf, 'int8', (c) => c.chatId)}::int8[]) AND c.title IS NOT NULL AND c.title_date IS NOT NULL
+    WHERE c.chat_id = ANY(${ids}::int8[]) AND c.title IS NOT NULL AND c.title_date IS NOT NULL
       AND (SELECT h.title FROM chat_titles h WHERE h.chat_id = c.chat_id AND h.since <= c.title_date ORDER BY h.since DESC LIMIT 1)
           IS DISTINCT FROM c.title
-    ON CONFLICT DO NOTHING`
+    ON CONFLICT DO NOTHING`)
+  out.push(tx`
+    DELETE FROM chat_titles h USING (
+      SELECT chat_id, since, row_number() OVER w > 1 AND title = lag(title) OVER w AS repeats
+      FROM chat_titles WHERE chat_id = ANY(${ids}::int8[]) WINDOW w AS (PARTITION BY chat_id ORDER BY since)
+    ) x
+    WHERE x.repeats AND h.chat_id = x.chat_id AND h.since = x.since`)
+  return out
 }
 
-async function writeUsers(tx: TransactionSql, rows: UpdateRows): Promise<void> {
-  if (rows.users.length === 0) return
+function writeUsers(tx: TransactionSql, rows: UpdateRows): Statement[] {
+  const out: Statement[] = []
+  if (rows.users.length === 0) return out
   const latest = latestByKey(rows.users, (u) => u.userId, (u) => u.date).sort((a, b) => a.userId - b.userId)
-  await tx`
+  out.push(tx`
     INSERT INTO users AS u (user_id, is_bot, first_name, last_name, username, language_code, is_premium, name_date)
     SELECT t.user_id, t.is_bot, t.first_name, t.last_name, t.username, t.language_code, t.is_premium, to_timestamp(t.date)
     FROM unnest(${column(tx, latest, 'int8', (u) => u.userId)}::int8[], ${column(tx, latest, 'bool', (u) => u.isBot)}::bool[],
@@ -116,39 +125,44 @@ async function writeUsers(tx: TransactionSql, rows: UpdateRows): Promise<void> {
       last_name = excluded.last_name, username = excluded.username,
       language_code = COALESCE(excluded.language_code, u.language_code), is_premium = excluded.is_premium,
       name_date = excluded.name_date, updated_at = now()
-    WHERE u.name_date < excluded.name_date`
-  const candidates = historyCandidates(rows.users, (u) => u.userId, userNameKey)
-  const rowsOf = candidates.map((c) => c.row)
-  await tx`
+    WHERE u.name_date < excluded.name_date`)
+  const named = historyCandidates(rows.users, (u) => u.userId, userNameKey)
+  const ids = column(tx, named, 'int8', (u) => u.userId)
+  out.push(tx`
     INSERT INTO user_names (user_id, since, first_name, last_name, username)
     SELECT t.user_id, to_timestamp(t.date), t.first_name, t.last_name, t.username
-    FROM unnest(${column(tx, rowsOf, 'int8', (u) => u.userId)}::int8[], ${column(tx, rowsOf, 'int8', (u) => u.date)}::int8[],
-                ${column(tx, rowsOf, 'text', (u) => u.firstName)}::text[], ${column(tx, rowsOf, 'text', (u) => u.lastName)}::text[],
-                ${column(tx, rowsOf, 'text', (u) => u.username)}::text[], ${column(tx, candidates, 'bool', (c) => c.compareWithStored)}::bool[])
-      AS t(user_id, date, first_name, last_name, username, compare)
-    WHERE NOT t.compare OR NOT EXISTS (
-      SELECT 1 FROM (SELECT h.first_name, h.last_name, h.username FROM user_names h
-                     WHERE h.user_id = t.user_id AND h.since <= to_timestamp(t.date) ORDER BY h.since DESC LIMIT 1) prev
-      WHERE (prev.first_name, prev.last_name, prev.username) IS NOT DISTINCT FROM (t.first_name, t.last_name, t.username))
-    ON CONFLICT DO NOTHING`
-  await tx`
+    FROM unnest(${ids}::int8[], ${column(tx, named, 'int8', (u) => u.date)}::int8[],
+                ${column(tx, named, 'text', (u) => u.firstName)}::text[], ${column(tx, named, 'text', (u) => u.lastName)}::text[],
+                ${column(tx, named, 'text', (u) => u.username)}::text[])
+      AS t(user_id, date, first_name, last_name, username)
+    ON CONFLICT DO NOTHING`)
+  out.push(tx`
     INSERT INTO user_names (user_id, since, first_name, last_name, username)
     SELECT u.user_id, u.name_date, u.first_name, u.last_name, u.username FROM users u
-    WHERE u.user_id = ANY(${column(tx, rowsOf, 'int8', (u) => u.userId)}::int8[])
+    WHERE u.user_id = ANY(${ids}::int8[])
       AND (SELECT ROW(h.first_name, h.last_name, h.username) FROM user_names h
            WHERE h.user_id = u.user_id AND h.since <= u.name_date ORDER BY h.since DESC LIMIT 1)
           IS DISTINCT FROM ROW(u.first_name, u.last_name, u.username)
-    ON CONFLICT DO NOTHING`
+    ON CONFLICT DO NOTHING`)
+  out.push(tx`
+    DELETE FROM user_names h USING (
+      SELECT user_id, since, row_number() OVER w > 1 AND first_name = lag(first_name) OVER w
+        AND last_name IS NOT DISTINCT FROM lag(last_name) OVER w AND username IS NOT DISTINCT FROM lag(username) OVER w AS repeats
+      FROM user_names WHERE user_id = ANY(${ids}::int8[]) WINDOW w AS (PARTITION BY user_id ORDER BY since)
+    ) x
+    WHERE x.repeats AND h.user_id = x.user_id AND h.since = x.since`)
+  return out
 }
 
 /** New messages, plus edited messages the bot never saw sent (they were sent, just before it looked). */
-async function writeMessages(tx: TransactionSql, engine: Engine, messages: MessageRow[], edits: EditRow[]): Promise<void> {
+function writeMessages(tx: TransactionSql, engine: Engine, messages: MessageRow[], edits: EditRow[]): Statement[] {
+  const out: Statement[] = []
   // Duplicates need no removal: DO NOTHING keeps the first, and original messages come first
   // (the sort is stable). Rows in key order insert in about half the time of arrival order,
   // which jumps between the chats' places in the primary key.
   const all: MessageRow[] = [...messages, ...edits].sort(byMessageKey)
-  if (all.length === 0) return
-  await withRollups(tx, engine, tx`
+  if (all.length === 0) return out
+  out.push(withRollups(tx, engine, tx`
     WITH ins AS (
     INSERT INTO messages (chat_id, message_id, date, thread_id, sender_id, sender_type, kind, text_length,
       reply_to_message_id, is_forward, link_count, mention_count, hashtag_count)
@@ -166,17 +180,19 @@ async function writeMessages(tx: TransactionSql, engine: Engine, messages: Messa
     RETURNING chat_id, date, sender_id
     ), delta AS (
       SELECT chat_id, date AS at, sender_id, 1 AS messages, 0 AS reactions, 0 AS joins, 0 AS leaves FROM ins
-    )`)
+    )`))
+  return out
 }
 
 const byMessageKey = (a: { chatId: number; messageId: number }, b: { chatId: number; messageId: number }) =>
   a.chatId - b.chatId || a.messageId - b.messageId
 
 /** Each distinct edit counts once; the stored metrics follow the newest edit. */
-async function writeEdits(tx: TransactionSql, edits: EditRow[]): Promise<void> {
-  if (edits.length === 0) return
+function writeEdits(tx: TransactionSql, edits: EditRow[]): Statement[] {
+  const out: Statement[] = []
+  if (edits.length === 0) return out
   const unique = [...edits].sort((a, b) => byMessageKey(a, b) || a.editDate - b.editDate)
-  await tx`
+  out.push(tx`
     WITH input AS (
       SELECT * FROM unnest(${column(tx, unique, 'int8', (e) => e.chatId)}::int8[], ${column(tx, unique, 'int4', (e) => e.messageId)}::int4[],
                            ${column(tx, unique, 'int8', (e) => e.date)}::int8[], ${column(tx, unique, 'int8', (e) => e.editDate)}::int8[],
@@ -203,13 +219,15 @@ async function writeEdits(tx: TransactionSql, edits: EditRow[]): Promise<void> {
       mention_count = CASE WHEN m.last_edit_date IS NULL OR to_timestamp(n.edit_date) >= m.last_edit_date THEN n.mentions ELSE m.mention_count END,
       hashtag_count = CASE WHEN m.last_edit_date IS NULL OR to_timestamp(n.edit_date) >= m.last_edit_date THEN n.hashtags ELSE m.hashtag_count END
     FROM counted c JOIN newest n USING (chat_id, message_id)
-    WHERE m.chat_id = c.chat_id AND m.message_id = c.message_id AND m.date = to_timestamp(n.date)`
+    WHERE m.chat_id = c.chat_id AND m.message_id = c.message_id AND m.date = to_timestamp(n.date)`)
+  return out
 }
 
-async function writeReactions(tx: TransactionSql, engine: Engine, rows: UpdateRows): Promise<void> {
+function writeReactions(tx: TransactionSql, engine: Engine, rows: UpdateRows): Statement[] {
+  const out: Statement[] = []
   const events = rows.reactions
   if (events.length > 0) {
-    await withRollups(tx, engine, tx`
+    out.push(withRollups(tx, engine, tx`
       WITH ins AS (
       INSERT INTO reaction_events (chat_id, message_id, date, actor_id, old_reactions, new_reactions, added, update_id)
       SELECT t.chat_id, t.message_id, to_timestamp(t.date), t.actor_id,
@@ -224,10 +242,10 @@ async function writeReactions(tx: TransactionSql, engine: Engine, rows: UpdateRo
       ), delta AS (
         SELECT i.chat_id, i.date AS at, ${reactedAuthor(tx)} AS sender_id, 0 AS messages, i.added::int AS reactions, 0 AS joins, 0 AS leaves
         FROM ins i WHERE i.added > 0
-      )`)
+      )`))
     const state = latestByKey(events, (r) => `${r.chatId}:${r.messageId}:${r.actorId}`, (r) => r.date)
       .sort((a, b) => byMessageKey(a, b) || a.actorId - b.actorId)
-    await tx`
+    out.push(tx`
       INSERT INTO message_reactions AS s (chat_id, message_id, actor_id, reactions, date)
       SELECT t.chat_id, t.message_id, t.actor_id, string_to_array(t.new, ${LIST_SEPARATOR}), to_timestamp(t.date)
       FROM unnest(${column(tx, state, 'int8', (r) => r.chatId)}::int8[], ${column(tx, state, 'int4', (r) => r.messageId)}::int4[],
@@ -235,11 +253,11 @@ async function writeReactions(tx: TransactionSql, engine: Engine, rows: UpdateRo
                   ${column(tx, state, 'int8', (r) => r.date)}::int8[])
         AS t(chat_id, message_id, actor_id, new, date)
       ON CONFLICT (chat_id, message_id, actor_id) DO UPDATE SET reactions = excluded.reactions, date = excluded.date
-      WHERE s.date <= excluded.date`
+      WHERE s.date <= excluded.date`)
   }
   // One statement per change: several changes of one message in a batch each compare with the previous.
   for (const counts of splitRepeats(rows.reactionCounts, (r) => `${r.chatId}:${r.messageId}`)) {
-    await withRollups(tx, engine, tx`
+    out.push(withRollups(tx, engine, tx`
       WITH input AS (
         SELECT * FROM unnest(${column(tx, counts, 'int8', (r) => r.chatId)}::int8[], ${column(tx, counts, 'int4', (r) => r.messageId)}::int4[],
                   ${column(tx, counts, 'int8', (r) => r.date)}::int8[], ${column(tx, counts, 'text', (r) => JSON.stringify(r.reactions))}::text[],
@@ -263,8 +281,9 @@ async function writeReactions(tx: TransactionSql, engine: Engine, rows: UpdateRo
       ), delta AS (
         SELECT i.chat_id, i.date AS at, ${reactedAuthor(tx)} AS sender_id, 0 AS messages, i.added AS reactions, 0 AS joins, 0 AS leaves
         FROM increase i
-      )`)
+      )`))
   }
+  return out
 }
 
 /** The author of the reacted message (`i` is the row), when the bot saw it. */
@@ -295,9 +314,9 @@ function splitRepeats<T>(rows: readonly T[], key: (row: T) => string): T[][] {
  * (same chat, user and direction within a few seconds); a service-message event is stored
  * only when no event matches it.
  */
-async function writeMemberEvents(tx: TransactionSql, engine: Engine, rows: UpdateRows): Promise<void> {
+function writeMemberEvents(tx: TransactionSql, engine: Engine, rows: UpdateRows): Statement[] {
   const events = dropMatchedServiceEvents(rows.memberEvents)
-  if (events.length === 0) return
+  if (events.length === 0) return []
   const window = `${MEMBER_MATCH_WINDOW_SECONDS} seconds`
   const input = (list: typeof events) => tx`
     SELECT * FROM unnest(${column(tx, list, 'int8', (e) => e.chatId)}::int8[], ${column(tx, list, 'int8', (e) => e.userId)}::int8[],
@@ -307,7 +326,14 @@ async function writeMemberEvents(tx: TransactionSql, engine: Engine, rows: Updat
       ${column(tx, list, 'text', (e) => e.inviteLinkName)}::text[], ${column(tx, list, 'text', (e) => e.origin)}::text[],
       ${column(tx, list, 'int8', (e) => e.updateId)}::int8[], ${column(tx, list, 'int4', (e) => e.messageId)}::int4[])
     AS t(chat_id, user_id, date, event, direction, join_source, actor_id, invite_link, invite_link_name, origin, update_id, message_id)`
-  const insert = (list: typeof events, onlyUnmatched: boolean) => tx<Change[]>`
+  // `changes` returns (chat_id, date, direction, sign): an event stored (+1) or replaced by a richer one (-1).
+  const counted = (changes: Statement) => withRollups(tx, engine, tx`
+    WITH changes AS (${changes}), delta AS (
+      SELECT chat_id, date AS at, NULL::int8 AS sender_id, 0 AS messages, 0 AS reactions,
+             CASE WHEN direction > 0 THEN sign ELSE 0 END AS joins, CASE WHEN direction < 0 THEN sign ELSE 0 END AS leaves
+      FROM changes WHERE direction <> 0
+    )`)
+  const insert = (list: typeof events, onlyUnmatched: boolean) => counted(tx`
     INSERT INTO member_events (chat_id, user_id, date, event, direction, join_source, actor_id, invite_link,
       invite_link_name, origin, update_id, message_id)
     SELECT i.chat_id, i.user_id, to_timestamp(i.date), i.event::member_event, i.direction, i.join_source::join_source,
@@ -316,90 +342,77 @@ async function writeMemberEvents(tx: TransactionSql, engine: Engine, rows: Updat
     ${onlyUnmatched ? tx`WHERE NOT EXISTS (SELECT 1 FROM member_events e WHERE e.chat_id = i.chat_id AND e.user_id = i.user_id
       AND e.direction = i.direction AND e.date BETWEEN to_timestamp(i.date) - ${window}::interval AND to_timestamp(i.date) + ${window}::interval)` : tx``}
     ON CONFLICT DO NOTHING
-    RETURNING chat_id, extract(epoch FROM date)::int8 AS date, direction, 1 AS sign`
+    RETURNING chat_id, date, direction, 1 AS sign`)
 
-  const changes: Change[] = []
+  const out: Statement[] = []
   const fromChatMember = events.filter((e) => e.origin === 'chat_member')
   if (fromChatMember.length > 0) {
-    changes.push(...(await tx<Change[]>`
+    out.push(counted(tx`
       DELETE FROM member_events e USING (${input(fromChatMember)}) i
       WHERE e.origin = 'service_message' AND e.chat_id = i.chat_id AND e.user_id = i.user_id AND e.direction = i.direction
         AND e.date BETWEEN to_timestamp(i.date) - ${window}::interval AND to_timestamp(i.date) + ${window}::interval
-      RETURNING e.chat_id, extract(epoch FROM e.date)::int8 AS date, e.direction, -1 AS sign`))
-    changes.push(...(await insert(fromChatMember, false)))
+      RETURNING e.chat_id, e.date, e.direction, -1 AS sign`))
+    out.push(insert(fromChatMember, false))
   }
   const fromService = events.filter((e) => e.origin === 'service_message')
-  if (fromService.length > 0) changes.push(...(await insert(fromService, true)))
-  const counted = changes.filter((c) => c.direction !== 0)
-  if (counted.length === 0) return
-  await withRollups(tx, engine, tx`
-    WITH delta AS (
-      SELECT t.chat_id, to_timestamp(t.date) AS at, NULL::int8 AS sender_id, 0 AS messages, 0 AS reactions,
-             CASE WHEN t.direction > 0 THEN t.sign ELSE 0 END AS joins, CASE WHEN t.direction < 0 THEN t.sign ELSE 0 END AS leaves
-      FROM unnest(${column(tx, counted, 'int8', (c) => c.chat_id)}::int8[], ${column(tx, counted, 'int8', (c) => c.date)}::int8[],
-                  ${column(tx, counted, 'int2', (c) => c.direction)}::int2[], ${column(tx, counted, 'int4', (c) => c.sign)}::int4[])
-        AS t(chat_id, date, direction, sign)
-    )`)
+  if (fromService.length > 0) out.push(insert(fromService, true))
+  return out
 }
 
-/** A member event stored (+1) or replaced by a richer one (-1), for the rollups. */
-interface Change {
-  chat_id: string
-  date: string
-  direction: number
-  sign: number
-}
-
-async function writeBotMemberships(tx: TransactionSql, rows: UpdateRows): Promise<void> {
+function writeBotMemberships(tx: TransactionSql, rows: UpdateRows): Statement[] {
+  const out: Statement[] = []
   const events = rows.botMemberships
-  if (events.length === 0) return
-  await tx`
+  if (events.length === 0) return out
+  out.push(tx`
     INSERT INTO bot_membership_events (chat_id, date, old_status, new_status, actor_id, update_id)
     SELECT t.chat_id, to_timestamp(t.date), t.old_status, t.new_status, t.actor_id, t.update_id
     FROM unnest(${column(tx, events, 'int8', (e) => e.chatId)}::int8[], ${column(tx, events, 'int8', (e) => e.date)}::int8[],
                 ${column(tx, events, 'text', (e) => e.oldStatus)}::text[], ${column(tx, events, 'text', (e) => e.newStatus)}::text[],
                 ${column(tx, events, 'int8', (e) => e.actorId)}::int8[], ${column(tx, events, 'int8', (e) => e.updateId)}::int8[])
       AS t(chat_id, date, old_status, new_status, actor_id, update_id)
-    ON CONFLICT DO NOTHING`
+    ON CONFLICT DO NOTHING`)
   const latest = latestByKey(events, (e) => e.chatId, (e) => e.date)
-  await tx`
+  out.push(tx`
     UPDATE chats c SET bot_status = t.status, bot_status_date = to_timestamp(t.date),
       -- Promoted, or gone: a later stretch without admin rights gets its own note.
       bot_warned_at = CASE WHEN t.status IN ('administrator', 'creator', 'left', 'kicked') THEN NULL ELSE c.bot_warned_at END
     FROM unnest(${column(tx, latest, 'int8', (e) => e.chatId)}::int8[], ${column(tx, latest, 'text', (e) => e.newStatus)}::text[],
                 ${column(tx, latest, 'int8', (e) => e.date)}::int8[])
       AS t(chat_id, status, date)
-    WHERE c.chat_id = t.chat_id AND (c.bot_status_date IS NULL OR c.bot_status_date <= to_timestamp(t.date))`
+    WHERE c.chat_id = t.chat_id AND (c.bot_status_date IS NULL OR c.bot_status_date <= to_timestamp(t.date))`)
+  return out
 }
 
-async function writeMigrations(tx: TransactionSql, rows: UpdateRows): Promise<void> {
+function writeMigrations(tx: TransactionSql, rows: UpdateRows): Statement[] {
+  const out: Statement[] = []
   const list = lastByKey(rows.migrations, (m) => m.fromChatId)
-  if (list.length === 0) return
-  await tx`
+  if (list.length === 0) return out
+  out.push(tx`
     INSERT INTO chat_migrations (from_chat_id, to_chat_id, migrated_at)
     SELECT t.from_id, t.to_id, to_timestamp(t.date)
     FROM unnest(${column(tx, list, 'int8', (m) => m.fromChatId)}::int8[], ${column(tx, list, 'int8', (m) => m.toChatId)}::int8[],
                 ${column(tx, list, 'int8', (m) => m.date)}::int8[]) AS t(from_id, to_id, date)
-    ON CONFLICT (from_chat_id) DO NOTHING`
+    ON CONFLICT (from_chat_id) DO NOTHING`)
   // The new supergroup may not have been seen yet: make sure both ends exist, then link them.
-  await tx`
+  out.push(tx`
     INSERT INTO chats (chat_id, type) SELECT t.to_id, 'supergroup'
     FROM unnest(${column(tx, list, 'int8', (m) => m.toChatId)}::int8[]) AS t(to_id)
-    ON CONFLICT DO NOTHING`
+    ON CONFLICT DO NOTHING`)
   // The supergroup keeps the group's settings unless it already has its own.
-  await tx`
+  out.push(tx`
     UPDATE chats c SET time_zone = old.time_zone, commands_access = old.commands_access
     FROM unnest(${column(tx, list, 'int8', (m) => m.fromChatId)}::int8[], ${column(tx, list, 'int8', (m) => m.toChatId)}::int8[]) AS t(from_id, to_id)
     JOIN chats old ON old.chat_id = t.from_id
     WHERE c.chat_id = t.to_id AND c.time_zone = 'UTC' AND c.commands_access = 'everyone'
-      AND (old.time_zone, old.commands_access) IS DISTINCT FROM ('UTC', 'everyone')`
-  await tx`
+      AND (old.time_zone, old.commands_access) IS DISTINCT FROM ('UTC', 'everyone')`)
+  out.push(tx`
     UPDATE chats c SET migrated_to_chat_id = t.to_id, type = 'group', updated_at = now()
     FROM unnest(${column(tx, list, 'int8', (m) => m.fromChatId)}::int8[], ${column(tx, list, 'int8', (m) => m.toChatId)}::int8[]) AS t(from_id, to_id)
-    WHERE c.chat_id = t.from_id AND (c.migrated_to_chat_id, c.type) IS DISTINCT FROM (t.to_id, 'group')`
-  await tx`
+    WHERE c.chat_id = t.from_id AND (c.migrated_to_chat_id, c.type) IS DISTINCT FROM (t.to_id, 'group')`)
+  out.push(tx`
     INSERT INTO chats (chat_id, type, migrated_to_chat_id)
     SELECT t.from_id, 'group', t.to_id
     FROM unnest(${column(tx, list, 'int8', (m) => m.fromChatId)}::int8[], ${column(tx, list, 'int8', (m) => m.toChatId)}::int8[]) AS t(from_id, to_id)
-    ON CONFLICT DO NOTHING`
+    ON CONFLICT DO NOTHING`)
+  return out
 }

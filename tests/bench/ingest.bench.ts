@@ -29,12 +29,13 @@ const parse = (json: string) => JSON.parse(json) as Update
 
 let botCpu = { node: 0, postgres: 0 }
 let botBatch = 0
+let botLoopBusy = 0
 
 async function runBot(updates: string[]): Promise<number> {
   const database = await createBenchDatabase('bot')
   try {
     let batches = 0
-    const writer = new BatchWriter(database.sql, { onCommitted: () => batches++, maxRows: Number(process.env.BENCH_BATCH ?? 5000), maxDelayMs: 0, log, botId: BOT_ID })
+    const writer = new BatchWriter(database.sql, { onCommitted: () => batches++, maxRows: Number(process.env.BENCH_BATCH ?? 5000), maxDelayMs: 0, lanes: Number(process.env.BENCH_LANES ?? 2), log, botId: BOT_ID })
     const bot = createBot({
       token: `${BOT_ID}:BenchTokenBenchTokenBenchToken`, apiRoot: 'http://127.0.0.1:9', sql: database.sql, writer, log,
       warnWithoutAdmin: false,
@@ -44,6 +45,7 @@ async function runBot(updates: string[]): Promise<number> {
     })
     const handle = updateHandler(bot, writer)
     const cpuBefore = await cpuSeconds()
+    const eluBefore = performance.eventLoopUtilization()
     const started = performance.now()
     // As the runner does: updates come 100 at a time (one getUpdates), the event loop turns
     // between those, and many updates are in flight, each resolving once its rows are committed.
@@ -67,6 +69,7 @@ async function runBot(updates: string[]): Promise<number> {
     await writer.close()
     const seconds = (performance.now() - started) / 1000
     const cpu = await cpuSeconds()
+    botLoopBusy = performance.eventLoopUtilization(eluBefore).utilization
     botBatch = updates.length / batches
     botCpu = { node: (cpu.node - cpuBefore.node) / updates.length * 1e6, postgres: (cpu.postgres - cpuBefore.postgres) / updates.length * 1e6 }
     const [row] = await database.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM messages`
@@ -154,7 +157,7 @@ async function runNaive(updates: string[]): Promise<number> {
   }
 }
 
-const cpuLine = () => `CPU per update: Node ${fmt(botCpu.node, 1)} µs, PostgreSQL ${fmt(botCpu.postgres, 1)} µs; ${fmt(botBatch)} updates per commit`
+const cpuLine = () => `CPU per update: Node ${fmt(botCpu.node, 1)} µs, PostgreSQL ${fmt(botCpu.postgres, 1)} µs; event loop busy ${fmt(botLoopBusy * 100)}%; ${fmt(botBatch)} updates per commit`
 if (process.env.ONLY_BOT) { const u = makeUpdates(N); console.log(fmt(await runBot(u)), 'updates/s;', cpuLine()); process.exit(0) }
 const updates = makeUpdates(N)
 console.log(`ingest benchmark: ${fmt(N)} synthetic updates (200 chats, 20,000 users; messages, edits, reactions, joins/leaves)`)

@@ -24,7 +24,7 @@ describe('loadConfig', () => {
     const config = loadConfig({ ...GOOD, TELEGRAM_API_ROOT: 'http://127.0.0.1:8081/', REDIS_URL: 'redis://cache:6379/0', PATH: '/usr/bin' })
     expect(config).toMatchObject({
       botToken: GOOD.BOT_TOKEN, botId: 123456789, databaseUrl: GOOD.DATABASE_URL, apiRoot: 'http://127.0.0.1:8081',
-      redisUrl: 'redis://cache:6379/0', logLevel: 'info', warnWithoutAdmin: true,
+      redisUrl: 'redis://cache:6379/0', logLevel: 'info', warnWithoutAdmin: true, batchMaxRows: 5000, batchMaxDelayMs: 0, batchLanes: 2,
     })
     expect(loadConfig({ BOT_TOKEN: GOOD.BOT_TOKEN }).apiRoot).toBe('https://api.telegram.org')
   })
@@ -46,6 +46,7 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'upper case', { ...GOOD, LOG_LEVEL: 'INFO' }],
     ['BATCH_MAX_ROWS', 'not a number', { ...GOOD, BATCH_MAX_ROWS: 'lots' }],
     ['BATCH_MAX_DELAY_MS', 'negative', { ...GOOD, BATCH_MAX_DELAY_MS: '-5' }],
+    ['BATCH_LANES', 'zero', { ...GOOD, BATCH_LANES: '0' }],
     ['NO_ADMIN_WARNING', 'not a boolean', { ...GOOD, NO_ADMIN_WARNING: 'maybe' }],
   ])('%s %s → ConfigError with one line naming the variable', (variable, _case, env) => {
     const error = configError(env)

@@ -227,6 +227,51 @@ describe('record(): updates mapped straight into the batch', () => {
   })
 })
 
+describe('two lanes', () => {
+  it('chats split over lanes share users and a channel: every row exact, names by date, no deadlock', async () => {
+    const { writer: w, lines } = writer(client(), { maxRows: 15, maxDelayMs: 1, lanes: 2 })
+    const groups = [group(-1003100000010, 'Even'), group(-1003100000011, 'Odd')] // lanes 0 and 1
+    const channel = (date: number) => ({ id: -1003100000013, type: 'channel', title: ['News', 'News 2'][Math.floor(date / 11) % 2]! }) // lane 1
+    const nameAt = (date: number) => ['Ann', 'Annie', 'Ann B'][Math.floor(date / 7) % 3]!
+    const updates = []
+    for (let i = 1; i <= 300; i++) {
+      const date = T0 + i
+      const g = groups[i % 2]!
+      if (i % 3 === 0) {
+        // Posted in the even group by the channel (sender_chat), whose own reaction counts go to lane 1.
+        updates.push(messageUpdate({ ...textMessage({ chat: groups[0]!, messageId: i, date, from: user(136817688, 'Channel') }), sender_chat: channel(date) }))
+        updates.push(reactionCountUpdate({ chat: channel(date) as never, messageId: i, date, counts: [[emoji('👍'), i]] }))
+      } else {
+        updates.push(messageUpdate(textMessage({ chat: g, messageId: i, date, from: user(2030, nameAt(date)) })))
+      }
+    }
+    // Arrival order is not date order: swap neighbours.
+    for (let i = 0; i + 1 < updates.length; i += 4) [updates[i], updates[i + 1]] = [updates[i + 1]!, updates[i]!]
+    const done: Promise<void>[] = []
+    for (let i = 0; i < updates.length; i += 10) {
+      for (const u of updates.slice(i, i + 10)) done.push(w.record(u))
+      await new Promise((r) => setImmediate(r))
+    }
+    await Promise.all(done)
+
+    // By hand: the user wrote 200 messages; observations in date order, repeats collapsed.
+    const userDates = Array.from({ length: 300 }, (_, k) => k + 1).filter((i) => i % 3 !== 0).map((i) => T0 + i)
+    const collapse = (dates: number[], value: (d: number) => string) =>
+      dates.filter((d, k) => k === 0 || value(d) !== value(dates[k - 1]!)).map((d) => ({ value: value(d), since: String(d) }))
+    expect(await db.sql`SELECT count(*)::int AS n FROM messages`).toEqual([{ n: 300 }])
+    expect(await db.sql`SELECT first_name FROM users WHERE user_id = 2030`).toEqual([{ first_name: nameAt(T0 + 299) }])
+    expect(await db.sql`SELECT first_name AS value, extract(epoch FROM since)::int8 AS since FROM user_names WHERE user_id = 2030 ORDER BY since`)
+      .toEqual(collapse(userDates, nameAt))
+    const channelDates = Array.from({ length: 100 }, (_, k) => T0 + 3 * (k + 1))
+    expect(await db.sql`SELECT title FROM chats WHERE chat_id = -1003100000013`).toEqual([{ title: channel(T0 + 300).title }])
+    expect(await db.sql`SELECT title AS value, extract(epoch FROM since)::int8 AS since FROM chat_titles WHERE chat_id = -1003100000013 ORDER BY since`)
+      .toEqual(collapse(channelDates, (d) => channel(d).title))
+    expect(await db.sql`SELECT count(*)::int AS n, sum(total)::int AS total FROM reaction_counts`)
+      .toEqual([{ n: 100, total: channelDates.reduce((sum, d) => sum + (d - T0), 0) }])
+    expect(lines.filter((l) => /could not commit a batch/.test(l.msg))).toEqual([])
+  })
+})
+
 describe('names and titles through the writer', () => {
   const said = (messageId: number, date: number, firstName: string, title: string) =>
     rowsOf(messageUpdate(textMessage({ chat: group(chat.id, title), messageId, date, from: user(2020, firstName) })))
