@@ -84,11 +84,12 @@ function writeChats(tx: TransactionSql, rows: UpdateRows): Statement[] {
     WHERE c.title_date IS NULL OR c.title_date < excluded.title_date`)
   const titled = historyCandidates(rows.chats.filter((c) => c.title !== null), (c) => c.chatId, chatTitleKey)
   if (titled.length === 0) return out
-  const ids = column(tx, titled, 'int8', (c) => c.chatId)
+  const ids = column(tx, [...new Set(titled.map((c) => c.chatId))], 'int8', (id) => id)
   out.push(tx`
     INSERT INTO chat_titles (chat_id, since, title)
     SELECT t.chat_id, to_timestamp(t.date), t.title
-    FROM unnest(${ids}::int8[], ${column(tx, titled, 'int8', (c) => c.date)}::int8[], ${column(tx, titled, 'text', (c) => c.title)}::text[])
+    FROM unnest(${column(tx, titled, 'int8', (c) => c.chatId)}::int8[], ${column(tx, titled, 'int8', (c) => c.date)}::int8[],
+                ${column(tx, titled, 'text', (c) => c.title)}::text[])
       AS t(chat_id, date, title)
     ON CONFLICT DO NOTHING`)
   // A late observation may have landed before the newest one of the current title, which an
@@ -127,30 +128,37 @@ function writeUsers(tx: TransactionSql, rows: UpdateRows): Statement[] {
       name_date = excluded.name_date, updated_at = now()
     WHERE u.name_date < excluded.name_date`)
   const named = historyCandidates(rows.users, (u) => u.userId, userNameKey)
-  const ids = column(tx, named, 'int8', (u) => u.userId)
+  const ids = column(tx, [...new Set(named.map((u) => u.userId))], 'int8', (id) => id)
   out.push(tx`
     INSERT INTO user_names (user_id, since, first_name, last_name, username)
     SELECT t.user_id, to_timestamp(t.date), t.first_name, t.last_name, t.username
-    FROM unnest(${ids}::int8[], ${column(tx, named, 'int8', (u) => u.date)}::int8[],
+    FROM unnest(${column(tx, named, 'int8', (u) => u.userId)}::int8[], ${column(tx, named, 'int8', (u) => u.date)}::int8[],
                 ${column(tx, named, 'text', (u) => u.firstName)}::text[], ${column(tx, named, 'text', (u) => u.lastName)}::text[],
                 ${column(tx, named, 'text', (u) => u.username)}::text[])
       AS t(user_id, date, first_name, last_name, username)
     ON CONFLICT DO NOTHING`)
+  // Both look up each user of the batch by key (LATERAL … OFFSET 0 is not flattened into a join):
+  // the batch holds hundreds of users, the tables millions.
   out.push(tx`
     INSERT INTO user_names (user_id, since, first_name, last_name, username)
-    SELECT u.user_id, u.name_date, u.first_name, u.last_name, u.username FROM users u
-    WHERE u.user_id = ANY(${ids}::int8[])
-      AND (SELECT ROW(h.first_name, h.last_name, h.username) FROM user_names h
+    SELECT u.user_id, u.name_date, u.first_name, u.last_name, u.username
+    FROM unnest(${ids}::int8[]) AS t(user_id)
+    CROSS JOIN LATERAL (SELECT * FROM users u WHERE u.user_id = t.user_id OFFSET 0) u
+    WHERE (SELECT ROW(h.first_name, h.last_name, h.username) FROM user_names h
            WHERE h.user_id = u.user_id AND h.since <= u.name_date ORDER BY h.since DESC LIMIT 1)
           IS DISTINCT FROM ROW(u.first_name, u.last_name, u.username)
     ON CONFLICT DO NOTHING`)
+  // Observations of concurrent batches interleave: drop every entry that repeats the one before it.
   out.push(tx`
     DELETE FROM user_names h USING (
-      SELECT user_id, since, row_number() OVER w > 1 AND first_name = lag(first_name) OVER w
-        AND last_name IS NOT DISTINCT FROM lag(last_name) OVER w AND username IS NOT DISTINCT FROM lag(username) OVER w AS repeats
-      FROM user_names WHERE user_id = ANY(${ids}::int8[]) WINDOW w AS (PARTITION BY user_id ORDER BY since)
-    ) x
-    WHERE x.repeats AND h.user_id = x.user_id AND h.since = x.since`)
+      SELECT x.user_id, x.since FROM unnest(${ids}::int8[]) AS t(user_id)
+      CROSS JOIN LATERAL (
+        SELECT user_id, since, row_number() OVER w > 1 AND first_name = lag(first_name) OVER w
+          AND last_name IS NOT DISTINCT FROM lag(last_name) OVER w AND username IS NOT DISTINCT FROM lag(username) OVER w AS repeats
+        FROM user_names WHERE user_id = t.user_id WINDOW w AS (ORDER BY since) OFFSET 0
+      ) x WHERE x.repeats
+    ) d
+    WHERE h.user_id = d.user_id AND h.since = d.since`)
   return out
 }
 

@@ -8,7 +8,6 @@ import { createBot, updateHandler } from '../../bot/create-bot.ts'
 import { BatchWriter } from '../../bot/ingest/batch-writer.ts'
 import { mapUpdate } from '../../bot/ingest/map-update.ts'
 import { emptyRows, type UpdateRows } from '../../bot/ingest/rows.ts'
-import { appendRows } from '../../bot/ingest/merge-rows.ts'
 import { createTrafficGenerator } from '../support/synthetic-updates.ts'
 import { cpuSeconds, createBenchDatabase, fmt, peakRssMb } from './bench-db.ts'
 
@@ -17,21 +16,27 @@ const NAIVE_N = Math.min(N, 10_000)
 const BOT_ID = 123456789
 const log = pino({ level: process.env.BENCH_LOG ?? 'warn' })
 
-// Kept as JSON text, the way updates arrive from getUpdates; the bot's run parses each one.
-function makeUpdates(n: number): string[] {
+// Kept as JSON text, the way updates arrive: getUpdates answers of 100 updates each, which every
+// phase parses as the bot's API client does.
+function makeAnswers(n: number): string[] {
   // About half a second of chat time per update, ending now: yesterday's backlog and today's traffic.
   const traffic = createTrafficGenerator({ chats: 200, users: 20_000, seed: 1, startDate: Math.floor(Date.now() / 1000) - Math.floor(n / 2) })
-  const list: string[] = []
-  for (let i = 0; i < n; i++) list.push(JSON.stringify({ update_id: i + 1, ...traffic.next() }))
-  return list
+  const answers: string[] = []
+  for (let first = 0; first < n; first += 100) {
+    const result = Array.from({ length: Math.min(100, n - first) }, (_, i) => ({ update_id: first + i + 1, ...traffic.next() }))
+    answers.push(JSON.stringify({ ok: true, result }))
+  }
+  return answers
 }
-const parse = (json: string) => JSON.parse(json) as Update
+const parse = (answer: string) => (JSON.parse(answer) as { result: Update[] }).result
+const countOf = (answers: string[]) => answers.reduce((sum, a) => sum + parse(a).length, 0)
 
 let botCpu = { node: 0, postgres: 0 }
 let botBatch = 0
 let botLoopBusy = 0
 
-async function runBot(updates: string[]): Promise<number> {
+async function runBot(answers: string[]): Promise<number> {
+  const count = countOf(answers)
   const database = await createBenchDatabase('bot')
   try {
     let batches = 0
@@ -59,10 +64,12 @@ async function runBot(updates: string[]): Promise<number> {
       if (wake && inFlight < window) { wake(); wake = undefined }
     }
     const room = (limit: number) => new Promise<void>((r) => { wake = r; if (inFlight < limit) { wake = undefined; r() } })
-    for (let i = 0; i < updates.length; i++) {
-      inFlight++
-      handle(parse(updates[i]!)).then(settled, (e) => { settled(); throw e })
-      if (i % 100 === 99) await new Promise((r) => setImmediate(r))
+    for (const answer of answers) {
+      for (const update of parse(answer)) {
+        inFlight++
+        handle(update).then(settled, (e) => { settled(); throw e })
+      }
+      await new Promise((r) => setImmediate(r))
       if (inFlight >= window) await room(window)
     }
     while (inFlight > 0) await room(1)
@@ -70,11 +77,11 @@ async function runBot(updates: string[]): Promise<number> {
     const seconds = (performance.now() - started) / 1000
     const cpu = await cpuSeconds()
     botLoopBusy = performance.eventLoopUtilization(eluBefore).utilization
-    botBatch = updates.length / batches
-    botCpu = { node: (cpu.node - cpuBefore.node) / updates.length * 1e6, postgres: (cpu.postgres - cpuBefore.postgres) / updates.length * 1e6 }
+    botBatch = count / batches
+    botCpu = { node: (cpu.node - cpuBefore.node) / count * 1e6, postgres: (cpu.postgres - cpuBefore.postgres) / count * 1e6 }
     const [row] = await database.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM messages`
     if (!row || row.n === 0) throw new Error('the bot stored nothing')
-    return updates.length / seconds
+    return count / seconds
   } finally {
     await database.drop()
   }
@@ -97,15 +104,13 @@ async function copyRows(sql: import('postgres').Sql, table: string, columns: str
   )
 }
 
-async function runCopy(updates: string[]): Promise<number> {
+async function runCopy(answers: string[]): Promise<number> {
+  const count = countOf(answers)
   const database = await createBenchDatabase('copy')
   try {
     const started = performance.now()
     const all: UpdateRows = emptyRows()
-    for (const json of updates) {
-      const r = mapUpdate(parse(json), BOT_ID)
-      if (r.rows) appendRows(all, r.rows)
-    }
+    for (const answer of answers) for (const update of parse(answer)) mapUpdate(update, BOT_ID, all)
     const sql = database.sql
     const chats = new Map(all.chats.map((c) => [c.chatId, c]))
     const users = new Map(all.users.map((u) => [u.userId, u]))
@@ -120,19 +125,19 @@ async function runCopy(updates: string[]): Promise<number> {
       all.reactions.map((r) => [r.chatId, r.messageId, ts(r.date), r.actorId, `{${r.oldReactions.join(',')}}`, `{${r.newReactions.map((x) => `"${x}"`).join(',')}}`, r.updateId]))
     await copyRows(sql, 'member_events', ['chat_id', 'user_id', 'date', 'event', 'direction', 'origin', 'update_id'],
       all.memberEvents.map((e) => [e.chatId, e.userId, ts(e.date), e.event, e.direction, e.origin, e.updateId]))
-    return updates.length / ((performance.now() - started) / 1000)
+    return count / ((performance.now() - started) / 1000)
   } finally {
     await database.drop()
   }
 }
 
-async function runNaive(updates: string[]): Promise<number> {
+async function runNaive(answers: string[]): Promise<number> {
+  const count = countOf(answers)
   const database = await createBenchDatabase('naive')
   try {
     const sql = database.sql
     const started = performance.now()
-    for (const json of updates) {
-      const u = parse(json)
+    for (const u of answers.flatMap(parse)) {
       const m = u.message
       if (m) {
         await sql`INSERT INTO messages (chat_id, message_id, date, sender_id, sender_type, kind, text_length)
@@ -151,21 +156,21 @@ async function runNaive(updates: string[]): Promise<number> {
           VALUES (${c.chat.id}, ${c.new_chat_member.user.id}, ${ts(c.date)}, 'join', 1, 'chat_member', ${u.update_id}) ON CONFLICT DO NOTHING`
       }
     }
-    return updates.length / ((performance.now() - started) / 1000)
+    return count / ((performance.now() - started) / 1000)
   } finally {
     await database.drop()
   }
 }
 
 const cpuLine = () => `CPU per update: Node ${fmt(botCpu.node, 1)} µs, PostgreSQL ${fmt(botCpu.postgres, 1)} µs; event loop busy ${fmt(botLoopBusy * 100)}%; ${fmt(botBatch)} updates per commit`
-if (process.env.ONLY_BOT) { const u = makeUpdates(N); console.log(fmt(await runBot(u)), 'updates/s;', cpuLine()); process.exit(0) }
-const updates = makeUpdates(N)
+if (process.env.ONLY_BOT) { console.log(fmt(await runBot(makeAnswers(N))), 'updates/s;', cpuLine()); process.exit(0) }
+const answers = makeAnswers(N)
 console.log(`ingest benchmark: ${fmt(N)} synthetic updates (200 chats, 20,000 users; messages, edits, reactions, joins/leaves)`)
-const bot = await runBot(updates)
+const bot = await runBot(answers)
 console.log(`  bot (handleUpdate → batch writer → PostgreSQL): ${fmt(bot)} updates/s`)
-const copy = await runCopy(updates)
+const copy = await runCopy(answers)
 console.log(`  ceiling (raw COPY of the same rows):            ${fmt(copy)} updates/s`)
-const naive = await runNaive(updates.slice(0, NAIVE_N))
+const naive = await runNaive(answers.slice(0, NAIVE_N / 100))
 console.log(`  naive (one INSERT per update, ${fmt(NAIVE_N)} updates):  ${fmt(naive)} updates/s`)
 console.log(`  bot / naive: ${fmt(bot / naive, 1)}×   bot / COPY ceiling: ${fmt((bot / copy) * 100, 0)}%`)
 console.log(`  peak RSS: ${fmt(peakRssMb())} MB`)
