@@ -40,7 +40,10 @@ async function runBot(answers: string[]): Promise<number> {
   const database = await createBenchDatabase('bot')
   try {
     let batches = 0
-    const writer = new BatchWriter(database.sql, { onCommitted: () => batches++, maxRows: Number(process.env.BENCH_BATCH ?? 5000), maxDelayMs: 0, lanes: Number(process.env.BENCH_LANES ?? 2), log, botId: BOT_ID })
+    // The bot's defaults (BATCH_MAX_ROWS, BATCH_MAX_DELAY_MS, BATCH_LANES).
+    const maxRows = Number(process.env.BENCH_BATCH ?? 5000)
+    const lanes = Number(process.env.BENCH_LANES ?? 2)
+    const writer = new BatchWriter(database.sql, { onCommitted: () => batches++, maxRows, maxDelayMs: 0, lanes, log, botId: BOT_ID })
     const bot = createBot({
       token: `${BOT_ID}:BenchTokenBenchTokenBenchToken`, apiRoot: 'http://127.0.0.1:9', sql: database.sql, writer, log,
       warnWithoutAdmin: false,
@@ -54,7 +57,8 @@ async function runBot(answers: string[]): Promise<number> {
     const started = performance.now()
     // As the runner does: updates come 100 at a time (one getUpdates), the event loop turns
     // between those, and many updates are in flight, each resolving once its rows are committed.
-    const window = Number(process.env.BENCH_WINDOW ?? 10_000)
+    // Enough in flight to keep every lane busy: one full batch committing and one gathering.
+    const window = Number(process.env.BENCH_WINDOW ?? lanes * 2 * maxRows)
     // A counter and one waiter, like the runner's sink: racing every promise in flight would
     // cost the benchmark itself O(window) per update.
     let inFlight = 0
