@@ -44,18 +44,21 @@ export async function writeBatch(
 type Statement = PendingQuery<Row[]>
 
 /**
- * Rollups are keyed by the chat's local time: hold its zone steady until this batch commits,
- * so a concurrent /timezone rebuild sees either none or all of it. Every chat row the batch will
- * touch is locked here first, in one sorted pass and as strongly as the batch will need it later
- * (it updates chat rows), so neither a zone change (which locks its chats in the same order) nor
- * another batch (a second lane, a replica) can wait for this one in a circle.
+ * Every chat the batch touches is claimed first, in ascending order, so two batches (lanes,
+ * replicas) that share a chat queue at the start instead of waiting for each other in a circle
+ * later. An advisory lock per chat id also covers chats whose row does not exist yet. The chat
+ * rows are then locked as strongly as the batch will need them: rollups are keyed by the chat's
+ * local time, and a /timezone rebuild (which locks its chats in the same order) must see either
+ * none or all of this batch.
  */
 function lockChats(tx: TransactionSql, chatIds: readonly number[]): Statement[] {
-  const out: Statement[] = []
-  if (chatIds.length === 0) return out
-  const ids = [...new Set(chatIds)].sort((a, b) => a - b)
-  out.push(tx`SELECT 1 FROM chats WHERE chat_id = ANY(${column(tx, ids, 'int8', (id) => id)}::int8[]) ORDER BY chat_id FOR NO KEY UPDATE`)
-  return out
+  if (chatIds.length === 0) return []
+  const ids = column(tx, [...new Set(chatIds)].sort((a, b) => a - b), 'int8', (id) => id)
+  return [
+    // unnest() yields the array in order, and each row's lock is taken as it comes.
+    tx`SELECT pg_advisory_xact_lock(t.id) FROM unnest(${ids}::int8[]) AS t(id)`,
+    tx`SELECT 1 FROM chats WHERE chat_id = ANY(${ids}::int8[]) ORDER BY chat_id FOR NO KEY UPDATE`,
+  ]
 }
 
 function touchedChats(rows: UpdateRows): number[] {

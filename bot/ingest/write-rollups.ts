@@ -14,10 +14,12 @@ export function withRollups(tx: TransactionSql, engine: Engine, prelude: Pending
     : tx``
   return tx`
     ${prelude},
+    -- A chat row another lane or replica has not committed yet is a new chat: UTC, epoch 0.
     loc AS (
       SELECT d.chat_id, d.at, d.sender_id, d.messages, d.reactions, d.joins, d.leaves,
-             (d.at AT TIME ZONE c.time_zone) AS local, c.time_zone, c.zone_epoch, c.next_time_zone, c.next_zone_epoch
-      FROM delta d JOIN chats c ON c.chat_id = d.chat_id
+             (d.at AT TIME ZONE COALESCE(c.time_zone, 'UTC')) AS local, COALESCE(c.time_zone, 'UTC') AS time_zone,
+             COALESCE(c.zone_epoch, 0) AS zone_epoch, c.next_time_zone, c.next_zone_epoch
+      FROM delta d LEFT JOIN chats c ON c.chat_id = d.chat_id
       WHERE d.messages <> 0 OR d.reactions <> 0 OR d.joins <> 0 OR d.leaves <> 0
     )${fifteen},
     rh AS (${addActivity(tx, 'chat_activity_hour', 'local_hour', tx`date_trunc('hour', local)`)}),

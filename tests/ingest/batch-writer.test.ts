@@ -228,8 +228,9 @@ describe('record(): updates mapped straight into the batch', () => {
 })
 
 describe('two lanes', () => {
-  it('chats split over lanes share users and a channel: every row exact, names by date, no deadlock', async () => {
-    const { writer: w, lines } = writer(client(), { maxRows: 15, maxDelayMs: 1, lanes: 2 })
+  // Arrival order is not date order: every `stride`-th pair of neighbours is swapped; `chunk` updates arrive per turn.
+  it.each([[4, 10, 15], [2, 7, 9], [3, 25, 40]])('chats split over lanes share users and a channel: every row exact, names by date, no deadlock (stride %i, chunk %i, batch %i)', async (stride, chunk, maxRows) => {
+    const { writer: w, lines } = writer(client(), { maxRows, maxDelayMs: 1, lanes: 2 })
     const groups = [group(-1003100000010, 'Even'), group(-1003100000011, 'Odd')] // lanes 0 and 1
     const channel = (date: number) => ({ id: -1003100000013, type: 'channel', title: ['News', 'News 2'][Math.floor(date / 11) % 2]! }) // lane 1
     const nameAt = (date: number) => ['Ann', 'Annie', 'Ann B'][Math.floor(date / 7) % 3]!
@@ -245,11 +246,10 @@ describe('two lanes', () => {
         updates.push(messageUpdate(textMessage({ chat: g, messageId: i, date, from: user(2030, nameAt(date)) })))
       }
     }
-    // Arrival order is not date order: swap neighbours.
-    for (let i = 0; i + 1 < updates.length; i += 4) [updates[i], updates[i + 1]] = [updates[i + 1]!, updates[i]!]
+    for (let i = 0; i + 1 < updates.length; i += stride) [updates[i], updates[i + 1]] = [updates[i + 1]!, updates[i]!]
     const done: Promise<void>[] = []
-    for (let i = 0; i < updates.length; i += 10) {
-      for (const u of updates.slice(i, i + 10)) done.push(w.record(u))
+    for (let i = 0; i < updates.length; i += chunk) {
+      for (const u of updates.slice(i, i + chunk)) done.push(w.record(u))
       await new Promise((r) => setImmediate(r))
     }
     await Promise.all(done)
@@ -268,6 +268,15 @@ describe('two lanes', () => {
       .toEqual(collapse(channelDates, (d) => channel(d).title))
     expect(await db.sql`SELECT count(*)::int AS n, sum(total)::int AS total FROM reaction_counts`)
       .toEqual([{ n: 100, total: channelDates.reduce((sum, d) => sum + (d - T0), 0) }])
+    // Rollups by hand: channel posts (every third) land in the even group, the rest alternate.
+    const ids = Array.from({ length: 300 }, (_, k) => k + 1)
+    const even = ids.filter((i) => i % 3 === 0 || i % 2 === 0).length
+    expect(await db.sql`SELECT chat_id, sum(messages)::int AS messages, sum(reactions)::int AS reactions
+      FROM chat_activity_day GROUP BY chat_id ORDER BY chat_id`).toEqual([
+      { chat_id: '-1003100000013', messages: 0, reactions: channelDates.reduce((sum, d) => sum + (d - T0), 0) },
+      { chat_id: '-1003100000011', messages: 300 - even, reactions: 0 },
+      { chat_id: '-1003100000010', messages: even, reactions: 0 },
+    ])
     expect(lines.filter((l) => /could not commit a batch/.test(l.msg))).toEqual([])
   })
 })

@@ -497,3 +497,20 @@ describe('group → supergroup migration', () => {
     ])
   })
 })
+
+describe('a chat whose row is not there yet', () => {
+  it('counts in the rollups in UTC, as a new chat would (another lane may not have committed its row)', async () => {
+    const chat = group(-1002400000077, 'Not yet')
+    // As a batch whose chat rows the seen cache dropped: the rows of the events only.
+    const rows = batchOf([
+      messageUpdate(textMessage({ chat, messageId: 1, date: T0 + 100, from: user(1201, 'Gil') })),
+      reactionCountUpdate({ chat, messageId: 1, date: T0 + 200, counts: [[emoji('👍'), 3]] }),
+    ])
+    await writeBatch(db.sql, { ...rows, chats: [], users: [] })
+    const day = new Date((T0 + 100) * 1000).toISOString().slice(0, 10)
+    expect(await db.sql`SELECT day::text, messages, reactions FROM chat_activity_day WHERE chat_id = ${chat.id}`)
+      .toEqual([{ day, messages: 1, reactions: 3 }])
+    expect(await db.sql`SELECT zone_epoch, day::text, sender_id, messages FROM sender_day WHERE chat_id = ${chat.id}`)
+      .toEqual([{ zone_epoch: 0, day, sender_id: '1201', messages: 1 }])
+  })
+})
