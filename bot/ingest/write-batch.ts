@@ -28,13 +28,15 @@ export async function writeBatch(
     ...lockChats(tx, [...chatIds, ...rows.chats.map((c) => c.chatId), ...rows.botMemberships.map((b) => b.chatId),
       ...rows.migrations.flatMap((m) => [m.fromChatId, m.toChatId])]),
     ...writeChats(tx, rows),
-    ...writeUsers(tx, rows),
     ...writeMigrations(tx, rows),
     ...writeMessages(tx, engine, rows.messages, rows.edits),
     ...writeEdits(tx, rows.edits),
     ...writeReactions(tx, engine, rows),
     ...writeMemberEvents(tx, engine, rows),
     ...writeBotMemberships(tx, rows),
+    // Users last: lanes share them, and a user row locked here is held only until the commit
+    // that follows, not through this batch's messages and rollups.
+    ...writeUsers(tx, rows),
     ...(watermark ? [tx`INSERT INTO bot_state (bot_id, last_update_id, updated_at) VALUES (${watermark.botId}, ${watermark.updateId}, now())
         ON CONFLICT (bot_id) DO UPDATE SET last_update_id = GREATEST(bot_state.last_update_id, excluded.last_update_id), updated_at = now()`] : []),
   ])

@@ -30,8 +30,10 @@ export function withRollups(tx: TransactionSql, engine: Engine, prelude: Pending
     rsd_next AS (${addSenderDays(tx, tx`-next_zone_epoch`, tx`(at AT TIME ZONE next_time_zone)::date`, tx`next_time_zone IS NOT NULL`)}),
     past AS (
       -- Data for a day that is already over changes closed ranges: their memos must go stale.
+      -- Checked per chat and day written, not per row: the clock is read in each chat's zone.
       UPDATE chats c SET history_version = c.history_version + 1
-      WHERE c.chat_id IN (SELECT chat_id FROM loc GROUP BY chat_id, time_zone HAVING min(local)::date < (now() AT TIME ZONE time_zone)::date)
+      FROM (SELECT chat_id, min(key) AS first_day FROM rd GROUP BY chat_id) r
+      WHERE c.chat_id = r.chat_id AND r.first_day < (now() AT TIME ZONE c.time_zone)::date
       RETURNING 1
     )
     SELECT (SELECT count(*) FROM delta)::int AS n`
@@ -45,7 +47,7 @@ function addActivity(tx: TransactionSql, table: string, keyColumn: string, key: 
     FROM loc GROUP BY 1, 2 ORDER BY 1, 2
     ON CONFLICT (chat_id, ${tx(keyColumn)}) DO UPDATE SET messages = r.messages + excluded.messages,
       reactions = r.reactions + excluded.reactions, joins = r.joins + excluded.joins, leaves = r.leaves + excluded.leaves
-    RETURNING 1`
+    RETURNING chat_id, ${tx(keyColumn)} AS key`
 }
 
 /** Adds the amounts credited to senders in `loc` rows matching `where` to sender_day at `epoch` and `day`. */

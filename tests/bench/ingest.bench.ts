@@ -1,5 +1,6 @@
 // npm run bench:ingest [-- N]: updates/s through the bot's real update handling (what the runner calls), against a raw
 // COPY of the same rows (the ceiling) and one INSERT per update (the naive baseline).
+import { PerformanceObserver } from 'node:perf_hooks'
 import { Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type { Update } from 'grammy/types'
@@ -34,6 +35,7 @@ const countOf = (answers: string[]) => answers.reduce((sum, a) => sum + parse(a)
 let botCpu = { node: 0, postgres: 0 }
 let botBatch = 0
 let botLoopBusy = 0
+let botGcPause = 0
 
 async function runBot(answers: string[]): Promise<number> {
   const count = countOf(answers)
@@ -52,6 +54,9 @@ async function runBot(answers: string[]): Promise<number> {
         has_main_web_app: false, has_topics_enabled: false, allows_users_to_create_topics: false } as never,
     })
     const handle = updateHandler(bot, writer)
+    let gcMs = 0
+    const gc = new PerformanceObserver((list) => { for (const entry of list.getEntries()) gcMs += entry.duration })
+    gc.observe({ entryTypes: ['gc'] })
     const cpuBefore = await cpuSeconds()
     const eluBefore = performance.eventLoopUtilization()
     const started = performance.now()
@@ -81,6 +86,8 @@ async function runBot(answers: string[]): Promise<number> {
     const seconds = (performance.now() - started) / 1000
     const cpu = await cpuSeconds()
     botLoopBusy = performance.eventLoopUtilization(eluBefore).utilization
+    gc.disconnect()
+    botGcPause = gcMs * 1000 / count
     botBatch = count / batches
     botCpu = { node: (cpu.node - cpuBefore.node) / count * 1e6, postgres: (cpu.postgres - cpuBefore.postgres) / count * 1e6 }
     const [row] = await database.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM messages`
@@ -166,7 +173,7 @@ async function runNaive(answers: string[]): Promise<number> {
   }
 }
 
-const cpuLine = () => `CPU per update: Node ${fmt(botCpu.node, 1)} µs, PostgreSQL ${fmt(botCpu.postgres, 1)} µs; event loop busy ${fmt(botLoopBusy * 100)}%; ${fmt(botBatch)} updates per commit`
+const cpuLine = () => `CPU per update: Node ${fmt(botCpu.node, 1)} µs, PostgreSQL ${fmt(botCpu.postgres, 1)} µs; event loop busy ${fmt(botLoopBusy * 100)}% (GC pauses ${fmt(botGcPause, 1)} µs per update); ${fmt(botBatch)} updates per commit`
 if (process.env.ONLY_BOT) { console.log(fmt(await runBot(makeAnswers(N))), 'updates/s;', cpuLine()); process.exit(0) }
 const answers = makeAnswers(N)
 console.log(`ingest benchmark: ${fmt(N)} synthetic updates (200 chats, 20,000 users; messages, edits, reactions, joins/leaves)`)
