@@ -170,10 +170,11 @@ function writeUsers(tx: TransactionSql, rows: UpdateRows): Statement[] {
 /** New messages, plus edited messages the bot never saw sent (they were sent, just before it looked). */
 function writeMessages(tx: TransactionSql, engine: Engine, messages: MessageRow[], edits: EditRow[]): Statement[] {
   const out: Statement[] = []
-  // Duplicates need no removal: DO NOTHING keeps the first, and original messages come first
-  // (the sort is stable). Rows in key order insert in about half the time of arrival order,
-  // which jumps between the chats' places in the primary key.
-  const all: MessageRow[] = [...messages, ...edits].sort(byMessageKey)
+  // Rows in key order insert in about half the time of arrival order, which jumps between the
+  // chats' places in the primary key. Of rows with one key the first stays: original messages
+  // come before edits (the sort is stable).
+  const sorted: MessageRow[] = [...messages, ...edits].sort((a, b) => byMessageKey(a, b) || a.date - b.date)
+  const all = sorted.filter((m, i) => i === 0 || byMessageKey(sorted[i - 1]!, m) !== 0 || sorted[i - 1]!.date !== m.date)
   if (all.length === 0) return out
   out.push(withRollups(tx, engine, tx`
     WITH ins AS (
@@ -189,13 +190,20 @@ function writeMessages(tx: TransactionSql, engine: Engine, messages: MessageRow[
                 ${column(tx, all, 'int2', (m) => m.linkCount)}::int2[], ${column(tx, all, 'int2', (m) => m.mentionCount)}::int2[],
                 ${column(tx, all, 'int2', (m) => m.hashtagCount)}::int2[])
       AS t(chat_id, message_id, date, thread_id, sender_id, sender_type, kind, text_length, reply_to, is_forward, links, mentions, hashtags)
-    ON CONFLICT DO NOTHING
+    ${notStoredYet(tx, tx`messages m WHERE m.chat_id = t.chat_id AND m.message_id = t.message_id AND m.date = to_timestamp(t.date)`)}
     RETURNING chat_id, date, sender_id
     ), delta AS (
       SELECT chat_id, date AS at, sender_id, 1 AS messages, 0 AS reactions, 0 AS joins, 0 AS leaves FROM ins
     )`))
   return out
 }
+
+/**
+ * Keeps rows whose key is not stored yet. A replay is the only way one could be: every batch
+ * holds its chats' advisory locks (see lockChats), so no other batch inserts the same key
+ * meanwhile, and a plain insert behind this check costs less than ON CONFLICT's speculative one.
+ */
+const notStoredYet = (tx: TransactionSql, stored: Statement) => tx`WHERE NOT EXISTS (SELECT 1 FROM ${stored})`
 
 const byMessageKey = (a: { chatId: number; messageId: number }, b: { chatId: number; messageId: number }) =>
   a.chatId - b.chatId || a.messageId - b.messageId
@@ -238,7 +246,7 @@ function writeEdits(tx: TransactionSql, edits: EditRow[]): Statement[] {
 
 function writeReactions(tx: TransactionSql, engine: Engine, rows: UpdateRows): Statement[] {
   const out: Statement[] = []
-  const events = rows.reactions
+  const events = lastByKey(rows.reactions, (r) => `${r.updateId}:${r.date}`)
   if (events.length > 0) {
     out.push(withRollups(tx, engine, tx`
       WITH ins AS (
@@ -250,7 +258,7 @@ function writeReactions(tx: TransactionSql, engine: Engine, rows: UpdateRows): S
                   ${column(tx, events, 'text', (r) => joinList(r.oldReactions))}::text[], ${column(tx, events, 'text', (r) => joinList(r.newReactions))}::text[],
                   ${column(tx, events, 'int2', (r) => r.added)}::int2[], ${column(tx, events, 'int8', (r) => r.updateId)}::int8[])
         AS t(chat_id, message_id, date, actor_id, old, new, added, update_id)
-      ON CONFLICT DO NOTHING
+      ${notStoredYet(tx, tx`reaction_events e WHERE e.update_id = t.update_id AND e.date = to_timestamp(t.date)`)}
       RETURNING chat_id, message_id, date, added
       ), delta AS (
         SELECT i.chat_id, i.date AS at, ${reactedAuthor(tx)} AS sender_id, 0 AS messages, i.added::int AS reactions, 0 AS joins, 0 AS leaves
