@@ -72,11 +72,15 @@ async function runBot(answers: string[]): Promise<number> {
       inFlight--
       if (wake && inFlight < window) { wake(); wake = undefined }
     }
+    const failed = (error: unknown) => {
+      settled()
+      throw error
+    }
     const room = (limit: number) => new Promise<void>((r) => { wake = r; if (inFlight < limit) { wake = undefined; r() } })
     for (const answer of answers) {
       for (const update of parse(answer)) {
         inFlight++
-        handle(update).then(settled, (e) => { settled(); throw e })
+        handle(update).then(settled, failed)
       }
       await new Promise((r) => setImmediate(r))
       if (inFlight >= window) await room(window)
@@ -178,7 +182,8 @@ if (process.env.ONLY_BOT) { console.log(fmt(await runBot(makeAnswers(N))), 'upda
 const answers = makeAnswers(N)
 console.log(`ingest benchmark: ${fmt(N)} synthetic updates (200 chats, 20,000 users; messages, edits, reactions, joins/leaves)`)
 const bot = await runBot(answers)
-console.log(`  bot (handleUpdate → batch writer → PostgreSQL): ${fmt(bot)} updates/s`)
+console.log(`  bot (updateHandler → batch writer → PostgreSQL): ${fmt(bot)} updates/s`)
+console.log(`    ${cpuLine()}`)
 const copy = await runCopy(answers)
 console.log(`  ceiling (raw COPY of the same rows):            ${fmt(copy)} updates/s`)
 const naive = await runNaive(answers.slice(0, NAIVE_N / 100))
