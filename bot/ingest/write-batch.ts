@@ -202,8 +202,10 @@ function writeMessages(tx: TransactionSql, engine: Engine, messages: MessageRow[
  * Keeps rows whose key is not stored yet. A replay is the only way one could be: every batch
  * holds its chats' advisory locks (see lockChats), so no other batch inserts the same key
  * meanwhile, and a plain insert behind this check costs less than ON CONFLICT's speculative one.
+ * OFFSET 0 keeps the check a lookup by key per row: as a join, the planner may scan the whole
+ * table instead when its statistics lag behind the table's growth.
  */
-const notStoredYet = (tx: TransactionSql, stored: Statement) => tx`WHERE NOT EXISTS (SELECT 1 FROM ${stored})`
+const notStoredYet = (tx: TransactionSql, stored: Statement) => tx`WHERE NOT EXISTS (SELECT 1 FROM ${stored} OFFSET 0)`
 
 const byMessageKey = (a: { chatId: number; messageId: number }, b: { chatId: number; messageId: number }) =>
   a.chatId - b.chatId || a.messageId - b.messageId

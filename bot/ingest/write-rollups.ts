@@ -14,12 +14,19 @@ export function withRollups(tx: TransactionSql, engine: Engine, prelude: Pending
     : tx``
   return tx`
     ${prelude},
-    -- A chat row another lane or replica has not committed yet is a new chat: UTC, epoch 0.
+    -- Each chat of the batch looked up once by key (OFFSET 0 keeps it a lookup), whatever the
+    -- size of the chats table. A chat row another lane or replica has not committed yet is a
+    -- new chat: UTC, epoch 0.
+    zones AS (
+      SELECT c.* FROM (SELECT DISTINCT chat_id FROM delta) k
+      CROSS JOIN LATERAL (SELECT chat_id, time_zone, zone_epoch, next_time_zone, next_zone_epoch
+                          FROM chats c WHERE c.chat_id = k.chat_id OFFSET 0) c
+    ),
     loc AS (
       SELECT d.chat_id, d.at, d.sender_id, d.messages, d.reactions, d.joins, d.leaves,
-             (d.at AT TIME ZONE COALESCE(c.time_zone, 'UTC')) AS local, COALESCE(c.time_zone, 'UTC') AS time_zone,
-             COALESCE(c.zone_epoch, 0) AS zone_epoch, c.next_time_zone, c.next_zone_epoch
-      FROM delta d LEFT JOIN chats c ON c.chat_id = d.chat_id
+             (d.at AT TIME ZONE COALESCE(z.time_zone, 'UTC')) AS local, COALESCE(z.time_zone, 'UTC') AS time_zone,
+             COALESCE(z.zone_epoch, 0) AS zone_epoch, z.next_time_zone, z.next_zone_epoch
+      FROM delta d LEFT JOIN zones z ON z.chat_id = d.chat_id
       WHERE d.messages <> 0 OR d.reactions <> 0 OR d.joins <> 0 OR d.leaves <> 0
     )${fifteen},
     rh AS (${addActivity(tx, 'chat_activity_hour', 'local_hour', tx`date_trunc('hour', local)`)}),
@@ -33,7 +40,8 @@ export function withRollups(tx: TransactionSql, engine: Engine, prelude: Pending
       -- Checked per chat and day written, not per row: the clock is read in each chat's zone.
       UPDATE chats c SET history_version = c.history_version + 1
       FROM (SELECT chat_id, min(key) AS first_day FROM rd GROUP BY chat_id) r
-      WHERE c.chat_id = r.chat_id AND r.first_day < (now() AT TIME ZONE c.time_zone)::date
+      WHERE c.chat_id = ANY(ARRAY(SELECT chat_id FROM rd)) AND c.chat_id = r.chat_id
+        AND r.first_day < (now() AT TIME ZONE c.time_zone)::date
       RETURNING 1
     )
     SELECT (SELECT count(*) FROM delta)::int AS n`
