@@ -214,7 +214,8 @@ const byMessageKey = (a: { chatId: number; messageId: number }, b: { chatId: num
 function writeEdits(tx: TransactionSql, edits: EditRow[]): Statement[] {
   const out: Statement[] = []
   if (edits.length === 0) return out
-  const unique = [...edits].sort((a, b) => byMessageKey(a, b) || a.editDate - b.editDate)
+  const sorted = [...edits].sort((a, b) => byMessageKey(a, b) || a.editDate - b.editDate)
+  const unique = sorted.filter((e, i) => i === 0 || byMessageKey(sorted[i - 1]!, e) !== 0 || sorted[i - 1]!.editDate !== e.editDate)
   out.push(tx`
     WITH input AS (
       SELECT * FROM unnest(${column(tx, unique, 'int8', (e) => e.chatId)}::int8[], ${column(tx, unique, 'int4', (e) => e.messageId)}::int4[],
@@ -225,8 +226,8 @@ function writeEdits(tx: TransactionSql, edits: EditRow[]): Statement[] {
         AS t(chat_id, message_id, date, edit_date, kind, text_length, links, mentions, hashtags)
     ), inserted AS (
       INSERT INTO message_edits (chat_id, message_id, edit_date, message_date)
-      SELECT chat_id, message_id, to_timestamp(edit_date), to_timestamp(date) FROM input
-      ON CONFLICT DO NOTHING
+      SELECT chat_id, message_id, to_timestamp(edit_date), to_timestamp(date) FROM input t
+      ${notStoredYet(tx, tx`message_edits e WHERE e.chat_id = t.chat_id AND e.message_id = t.message_id AND e.edit_date = to_timestamp(t.edit_date)`)}
       RETURNING chat_id, message_id, edit_date
     ), counted AS (
       SELECT chat_id, message_id, count(*)::int AS n FROM inserted GROUP BY chat_id, message_id
