@@ -183,8 +183,7 @@ export class BatchWriter {
     this.watermark = undefined
     // Filtered and remembered now, not at commit: a batch of another lane that is flushed while
     // this one is written then knows these names too, whichever of the two commits first.
-    const rows = this.seen.withoutKnown(batch.rows)
-    this.seen.remember(batch.rows)
+    const rows = this.seen.handOver(batch.rows)
     lane.flushing = this.commit(lane, batch, rows, watermark).finally(() => {
       lane.flushing = undefined
       // These rows have waited for a whole commit already: no reason to wait any longer.

@@ -24,21 +24,19 @@ export class SeenCache {
   private chats = new Map<number, Seen<ChatRow>>()
   private users = new Map<number, Seen<UserRow>>()
 
-  /** The batch without chat and user rows that only repeat what was last written. */
-  withoutKnown(rows: UpdateRows): UpdateRows {
-    return {
-      ...rows,
-      chats: unknownOnly(rows.chats, this.chats, (c) => c.chatId, sameChat),
-      users: unknownOnly(rows.users, this.users, (u) => u.userId, sameUser),
-    }
-  }
-
-  /** Call when the batch is handed to the database (it is then written, whatever it takes, or the process ends). */
-  remember(rows: UpdateRows): void {
+  /**
+   * Call when a batch is handed to the database (it is then written, whatever it takes, or the
+   * process ends): returns the batch without the chat and user rows that only repeat what was
+   * handed over before, and remembers the newest observation of each.
+   */
+  handOver(rows: UpdateRows): UpdateRows {
     if (this.chats.size > MAX_ENTRIES) this.chats.clear()
     if (this.users.size > MAX_ENTRIES) this.users.clear()
-    rememberNewest(rows.chats, this.chats, (c) => c.chatId)
-    rememberNewest(rows.users, this.users, (u) => u.userId)
+    return {
+      ...rows,
+      chats: handOver(rows.chats, this.chats, (c) => c.chatId, sameChat),
+      users: handOver(rows.users, this.users, (u) => u.userId, sameUser),
+    }
   }
 
   /** For rows the database refused: whatever was remembered of their chats and users may not be stored. */
@@ -48,28 +46,25 @@ export class SeenCache {
   }
 }
 
-function unknownOnly<T extends { date: number }>(
+/**
+ * One pass: an entity with a row that differs from what was handed over before is changed, and
+ * all its rows go out after that earlier observation; meanwhile the newest row is remembered.
+ */
+function handOver<T extends { date: number }>(
   rows: readonly T[], seen: Map<number, Seen<T>>, id: (row: T) => number, same: (a: T, b: T) => boolean,
 ): T[] {
-  const changed = new Set<number>()
+  // Per changed entity, the observation handed over before its first differing row (if any).
+  const changed = new Map<number, T | undefined>()
   for (const row of rows) {
-    const known = seen.get(id(row))
-    if (!known || !same(known.row, row)) changed.add(id(row))
+    const entity = id(row)
+    const known = seen.get(entity)
+    if (!changed.has(entity) && !(known && same(known.row, row))) changed.set(entity, known?.row)
+    if (!known) seen.set(entity, { row })
+    else if (row.date >= known.row.date) known.row = row
   }
   if (changed.size === 0) return []
   const out: T[] = []
-  for (const entity of changed) {
-    const known = seen.get(entity)
-    if (known) out.push(known.row)
-  }
+  for (const before of changed.values()) if (before) out.push(before)
   for (const row of rows) if (changed.has(id(row))) out.push(row)
   return out
-}
-
-function rememberNewest<T extends { date: number }>(rows: readonly T[], seen: Map<number, Seen<T>>, id: (row: T) => number): void {
-  for (const row of rows) {
-    const known = seen.get(id(row))
-    if (!known) seen.set(id(row), { row })
-    else if (row.date >= known.row.date) known.row = row
-  }
 }
