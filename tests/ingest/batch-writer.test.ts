@@ -167,6 +167,42 @@ describe('database outage', () => {
   })
 })
 
+describe('the connection drops in the middle of a batch', () => {
+  let proxy: TcpProxy
+
+  beforeEach(async () => {
+    proxy = new TcpProxy()
+    await proxy.start()
+    cleanups.push(() => proxy.stop())
+  })
+
+  it('while later statements of the batch are still queued: the batch is retried whole, nothing lost or doubled, no crash', async () => {
+    const { writer: w, lines } = writer(client(proxy.port))
+    await w.add(message(1))
+    // The messages statement is answered by the server and then the connection is cut, while the
+    // statements sent after it (reactions, member events, users, the watermark) wait behind it.
+    proxy.loseNextAnswerTo('INSERT INTO messages')
+    const rows = [
+      message(2),
+      rowsOf(reactionUpdate({ chat, messageId: 2, date: T0 + 61, user: user(2004, 'R'), old: [], now: [emoji('🔥')] })),
+      rowsOf(chatMemberUpdate({ chat, from: user(2005, 'J'), date: T0 + 63, old: member(user(2005, 'J'), 'left'), now: member(user(2005, 'J'), 'member') })),
+    ]
+    w.setWatermark(777)
+    await Promise.all(rows.map((r) => w.add(r)))
+    await w.flush()
+    expect(proxy.commitsLost).toBe(1)
+    expect(lines.filter((l) => /could not commit a batch/.test(l.msg)).length).toBeGreaterThanOrEqual(1)
+    const [counts] = await db.sql`
+      SELECT (SELECT count(*)::int FROM messages) AS messages, (SELECT count(*)::int FROM reaction_events) AS reactions,
+             (SELECT count(*)::int FROM member_events) AS members, (SELECT count(*)::int FROM users) AS users,
+             (SELECT sum(messages)::int FROM chat_activity_day) AS rollup_messages,
+             (SELECT sum(reactions)::int FROM chat_activity_day) AS rollup_reactions,
+             (SELECT last_update_id FROM bot_state WHERE bot_id = ${TEST_BOT_ID}) AS watermark`
+    // By hand: messages 1 and 2, one reaction added, one join; the sender, the reactor and the joiner.
+    expect(counts).toEqual({ messages: 2, reactions: 1, members: 1, users: 3, rollup_messages: 2, rollup_reactions: 1, watermark: '777' })
+  })
+})
+
 describe('updates the database refuses', () => {
   const poison = () => rowsOf(messageUpdate(textMessage({ chat, messageId: 3_000_000_000, date: T0, from: user(2999, 'Poison Sender') })))
 

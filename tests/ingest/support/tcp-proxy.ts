@@ -3,14 +3,15 @@ import net, { type AddressInfo } from 'node:net'
 /**
  * A TCP relay between a client and PostgreSQL that a test can stop (an outage), restart on
  * the same port, or make lose the server's answer to the next COMMIT (the commit happens,
- * the client never learns it did).
+ * the client never learns it did) or to any statement (the connection drops mid-batch).
  */
 export class TcpProxy {
   private server: net.Server | undefined
   private readonly sockets = new Set<net.Socket>()
-  private loseCommitAck = false
+  /** The statement text whose next answer is dropped, as it appears in the client's bytes. */
+  private loseAnswerTo: string | undefined
   port = 0
-  /** How many COMMIT answers were dropped. */
+  /** How many answers were dropped (COMMIT or otherwise). */
   commitsLost = 0
   /** How many client connections were accepted. */
   connections = 0
@@ -51,8 +52,14 @@ export class TcpProxy {
    * connection, hence the fresh connections.)
    */
   loseNextCommitAck(): void {
+    // The statement text travels NUL-terminated after its (NUL-terminated) name.
+    this.loseNextAnswerTo('\0commit\0')
+  }
+
+  /** The same for the next statement whose text contains `fragment`: the connection drops mid-batch. */
+  loseNextAnswerTo(fragment: string): void {
     this.dropConnections()
-    this.loseCommitAck = true
+    this.loseAnswerTo = fragment
   }
 
   private relay(client: net.Socket): void {
@@ -68,8 +75,8 @@ export class TcpProxy {
       this.sockets.delete(upstream)
     }
     client.on('data', (chunk: Buffer) => {
-      if (this.loseCommitAck && chunk.includes('commit')) {
-        this.loseCommitAck = false
+      if (this.loseAnswerTo !== undefined && chunk.includes(this.loseAnswerTo)) {
+        this.loseAnswerTo = undefined
         swallowAnswer = true
       }
       upstream.write(chunk)
