@@ -4,7 +4,7 @@ import type { Logger } from '../logger.ts'
 import { mapUpdate } from './map-update.ts'
 import { appendRows } from './merge-rows.ts'
 import { PendingBatch } from './pending-batch.ts'
-import { emptyRows, type UpdateRows } from './rows.ts'
+import { emptyRows, type ChatRow, type UpdateRows } from './rows.ts'
 import { SeenCache } from './seen-cache.ts'
 import { writeBatch, type BatchSummary } from './write-batch.ts'
 import type { Engine } from '../../db/migrate.ts'
@@ -192,21 +192,23 @@ export class BatchWriter {
   }
 
   private async commit(lane: Lane, batch: PendingBatch, rows: UpdateRows, watermark: number | undefined): Promise<void> {
-    let outcome = await this.store(lane, rows, watermark, batch.count)
+    let outcome = await this.store(lane, rows, watermark, batch.count, batch.rows.chats)
     if (!outcome.stored && outcome.refused) outcome = await this.storeOneByOne(lane, batch, watermark)
     if (outcome.stored) batch.resolve()
     else batch.reject(outcome.error)
   }
 
   /** Writes rows in one transaction, retrying with backoff until they are stored or refused for good. */
-  private async store(lane: Lane, rows: UpdateRows, watermark: number | undefined, updates: number): Promise<Outcome> {
+  private async store(
+    lane: Lane, rows: UpdateRows, watermark: number | undefined, updates: number, chatsSeen: readonly ChatRow[] = rows.chats,
+  ): Promise<Outcome> {
     const retry = this.options.retry ?? { initialMs: 200, maxMs: 30_000 }
     let delay = retry.initialMs
     for (let attempt = 1; ; attempt++) {
       try {
         const mark = watermark === undefined ? undefined : { botId: this.options.botId, updateId: watermark }
         const started = performance.now()
-        this.committed(await writeBatch(this.sql, rows, mark, this.options.engine))
+        this.committed(await writeBatch(this.sql, rows, { watermark: mark, engine: this.options.engine, chatsSeen }))
         this.options.log.debug({ updates, ms: Math.round(performance.now() - started) }, 'batch committed')
         if (attempt > 1) this.options.log.info({ attempt, updates }, 'database is back; batch committed')
         lane.failing = false
@@ -231,9 +233,14 @@ export class BatchWriter {
       const outcome = await this.store(lane, rows, undefined, 1)
       if (outcome.stored) continue
       if (!outcome.refused) return outcome
-      // Its names were remembered at flush but are not stored: the next sighting must write them.
-      this.seen.forget(rows)
       this.options.log.error({ err: outcome.error, rows: summarize(rows) }, 'the database refused an update; it is skipped')
+      // Its names were remembered when the batch was handed over, and another lane may have
+      // dropped its own sightings of them since: store them alone, and only if the database
+      // refuses those too, forget them, so that the next sighting writes them.
+      const names = { ...emptyRows(), chats: rows.chats, users: rows.users }
+      const named = await this.store(lane, names, undefined, 0)
+      if (!named.stored && !named.refused) return named
+      if (!named.stored) this.seen.forget(rows)
     }
     // The watermark goes on its own once every update of the batch is stored or skipped.
     return watermark === undefined ? STORED : this.store(lane, emptyRows(), watermark, 0)

@@ -3,7 +3,7 @@ import { column, joinList, LIST_SEPARATOR } from './pg-arrays.ts'
 import {
   chatTitleKey, dropMatchedServiceEvents, historyCandidates, lastByKey, latestByKey, MEMBER_MATCH_WINDOW_SECONDS, userNameKey,
 } from './merge-rows.ts'
-import type { EditRow, MessageRow, UpdateRows } from './rows.ts'
+import type { ChatRow, EditRow, MessageRow, UpdateRows } from './rows.ts'
 import type { Engine } from '../../db/migrate.ts'
 import { withRollups } from './write-rollups.ts'
 
@@ -16,9 +16,15 @@ export interface BatchSummary {
  * Writes one batch in one transaction. Every statement is idempotent on natural keys, so
  * writing the same batch twice (a replay after a crash) changes nothing the second time.
  */
-export async function writeBatch(
-  sql: Sql, rows: UpdateRows, watermark?: { botId: number; updateId: number }, engine: Engine = 'postgres',
-): Promise<BatchSummary> {
+export interface WriteOptions {
+  watermark?: { botId: number; updateId: number }
+  engine?: Engine
+  /** Every chat row the batch's updates carried, before the seen cache dropped repeats. */
+  chatsSeen?: readonly ChatRow[]
+}
+
+export async function writeBatch(sql: Sql, rows: UpdateRows, options: WriteOptions = {}): Promise<BatchSummary> {
+  const { watermark, engine = 'postgres', chatsSeen = rows.chats } = options
   const chatIds = touchedChats(rows)
   // No statement needs an answer from an earlier one here: all are sent back to back, and the
   // server runs them in order without waiting for this process in between.
@@ -26,7 +32,7 @@ export async function writeBatch(
     // The batch's arrays are constants of each plan: planned for their real size, not reused.
     tx`SET LOCAL plan_cache_mode = force_custom_plan`,
     ...lockChats(tx, [...chatIds, ...rows.chats.map((c) => c.chatId), ...rows.botMemberships.map((b) => b.chatId),
-      ...rows.migrations.flatMap((m) => [m.fromChatId, m.toChatId])]),
+      ...rows.migrations.flatMap((m) => [m.fromChatId, m.toChatId])], chatsSeen),
     ...writeChats(tx, rows),
     ...writeMigrations(tx, rows),
     ...writeMessages(tx, engine, rows.messages, rows.edits),
@@ -45,20 +51,38 @@ export async function writeBatch(
 
 type Statement = PendingQuery<Row[]>
 
+// Advisory locks of batches: (CHAT_LOCK_SPACE, chat id mod CHAT_LOCK_BUCKETS). Buckets bound the
+// locks a batch holds (PostgreSQL's lock table is shared and small), and an even count keeps the
+// two default lanes, which split chats by parity, in different buckets.
+const CHAT_LOCK_SPACE = 7_322_002
+const CHAT_LOCK_BUCKETS = 1024
+const chatBucket = (chatId: number) => ((chatId % CHAT_LOCK_BUCKETS) + CHAT_LOCK_BUCKETS) % CHAT_LOCK_BUCKETS
+
 /**
  * Every chat the batch touches is claimed first, in ascending order, so two batches (lanes,
  * replicas) that share a chat queue at the start instead of waiting for each other in a circle
- * later. An advisory lock per chat id also covers chats whose row does not exist yet. The chat
- * rows are then locked as strongly as the batch will need them: rollups are keyed by the chat's
- * local time, and a /timezone rebuild (which locks its chats in the same order) must see either
- * none or all of this batch.
+ * later. An advisory lock covers chats whose row does not exist yet; such rows are then created
+ * (from the rows the updates carried, dropped repeats included), so that every chat row can be
+ * locked as strongly as the batch will need it: rollups are keyed by the chat's local time, and a
+ * /timezone rebuild (which locks its chats in the same order) must see either none or all of
+ * this batch.
  */
-function lockChats(tx: TransactionSql, chatIds: readonly number[]): Statement[] {
+function lockChats(tx: TransactionSql, chatIds: readonly number[], chatsSeen: readonly ChatRow[]): Statement[] {
   if (chatIds.length === 0) return []
   const ids = column(tx, [...new Set(chatIds)].sort((a, b) => a - b), 'int8', (id) => id)
+  const buckets = [...new Set(chatIds.map(chatBucket))].sort((a, b) => a - b)
+  const known = latestByKey(chatsSeen, (c) => c.chatId, (c) => c.date).sort((a, b) => a.chatId - b.chatId)
   return [
-    // unnest() yields the array in order, and each row's lock is taken as it comes.
-    tx`SELECT pg_advisory_xact_lock(t.id) FROM unnest(${ids}::int8[]) AS t(id)`,
+    // unnest() yields the array in order, and each lock is taken as its row comes.
+    tx`SELECT pg_advisory_xact_lock(${CHAT_LOCK_SPACE}::int4, t.b) FROM unnest(${column(tx, buckets, 'int4', (b) => b)}::int4[]) AS t(b)`,
+    ...(known.length === 0 ? [] : [tx`
+      INSERT INTO chats (chat_id, type, title, username, is_forum, title_date)
+      SELECT t.chat_id, t.type, t.title, t.username, t.is_forum, to_timestamp(t.date)
+      FROM unnest(${column(tx, known, 'int8', (c) => c.chatId)}::int8[], ${column(tx, known, 'text', (c) => c.type)}::text[],
+                  ${column(tx, known, 'text', (c) => c.title)}::text[], ${column(tx, known, 'text', (c) => c.username)}::text[],
+                  ${column(tx, known, 'bool', (c) => c.isForum)}::bool[], ${column(tx, known, 'int8', (c) => c.date)}::int8[])
+        AS t(chat_id, type, title, username, is_forum, date)
+      WHERE NOT EXISTS (SELECT 1 FROM chats c WHERE c.chat_id = t.chat_id OFFSET 0)`]),
     tx`SELECT 1 FROM chats WHERE chat_id = ANY(${ids}::int8[]) ORDER BY chat_id FOR NO KEY UPDATE`,
   ]
 }
@@ -199,9 +223,9 @@ function writeMessages(tx: TransactionSql, engine: Engine, messages: MessageRow[
 }
 
 /**
- * Keeps rows whose key is not stored yet. A replay is the only way one could be: every batch
- * holds its chats' advisory locks (see lockChats), so no other batch inserts the same key
- * meanwhile, and a plain insert behind this check costs less than ON CONFLICT's speculative one.
+ * Keeps rows whose key is not stored yet. A replay is the only way one could be: the key
+ * includes the chat, and every batch holds its chats' locks (see lockChats), so no other batch
+ * inserts the same key meanwhile, and a plain insert behind this check costs less than ON CONFLICT's speculative one.
  * OFFSET 0 keeps the check a lookup by key per row: as a join, the planner may scan the whole
  * table instead when its statistics lag behind the table's growth.
  */
@@ -261,7 +285,9 @@ function writeReactions(tx: TransactionSql, engine: Engine, rows: UpdateRows): S
                   ${column(tx, events, 'text', (r) => joinList(r.oldReactions))}::text[], ${column(tx, events, 'text', (r) => joinList(r.newReactions))}::text[],
                   ${column(tx, events, 'int2', (r) => r.added)}::int2[], ${column(tx, events, 'int8', (r) => r.updateId)}::int8[])
         AS t(chat_id, message_id, date, actor_id, old, new, added, update_id)
-      ${notStoredYet(tx, tx`reaction_events e WHERE e.update_id = t.update_id AND e.date = to_timestamp(t.date)`)}
+      -- Keyed by update id, which other bots sharing the database may repeat in other chats:
+      -- the chat locks do not cover it.
+      ON CONFLICT DO NOTHING
       RETURNING chat_id, message_id, date, added
       ), delta AS (
         SELECT i.chat_id, i.date AS at, ${reactedAuthor(tx)} AS sender_id, 0 AS messages, i.added::int AS reactions, 0 AS joins, 0 AS leaves

@@ -212,8 +212,10 @@ describe('updates the database refuses', () => {
     const results = await Promise.allSettled(adds)
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'fulfilled'])
     expect(await db.sql`SELECT message_id FROM messages ORDER BY message_id`).toEqual([1, 2, 3, 4].map((id) => ({ message_id: id })))
-    // Nothing of the refused update is half-stored (its sender is unique to it).
-    expect(await db.sql`SELECT user_id FROM users ORDER BY user_id`).toEqual([{ user_id: '2001' }, { user_id: '2010' }])
+    // None of the refused update's events is stored; its sender's name is (it is a true
+    // observation, and another lane may have dropped its own sightings of it as repeats).
+    expect(await db.sql`SELECT user_id FROM users ORDER BY user_id`).toEqual([{ user_id: '2001' }, { user_id: '2010' }, { user_id: '2999' }])
+    expect(await db.sql`SELECT count(*)::int AS n FROM messages WHERE sender_id = 2999`).toEqual([{ n: 0 }])
     const refused = lines.filter((l) => l.level === PINO_ERROR && l.msg === 'the database refused an update; it is skipped')
     expect(refused).toHaveLength(1)
     expect(refused[0]).toMatchObject({ rows: { messages: 1, chats: 1, users: 1 } })
@@ -224,6 +226,22 @@ describe('updates the database refuses', () => {
     await w.add(message(6))
     expect(await db.sql`SELECT count(*)::int AS n FROM messages`).toEqual([{ n: 6 }])
     expect(lines.filter((l) => l.msg === 'the database refused an update; it is skipped')).toHaveLength(2)
+  })
+
+  it('a name whose only sighting in another lane was dropped as a repeat is still stored when its own update is refused', async () => {
+    // Lane 0 (even chat) holds the refused update of user 2040; lane 1 (odd chat) a good one of
+    // the same user, mapped after lane 0 handed its batch over, so dropped there as a repeat.
+    const { writer: w, lines } = writer(client(), { maxDelayMs: 0, lanes: 2 })
+    const even = group(-1003100000020, 'Even'), odd = group(-1003100000021, 'Odd')
+    const bea = user(2040, 'Bea')
+    const refused = w.record(messageUpdate(textMessage({ chat: even, messageId: 3_000_000_000, date: T0 + 1, from: bea })))
+    await new Promise((r) => setImmediate(r))
+    const good = w.record(messageUpdate(textMessage({ chat: odd, messageId: 1, date: T0 + 2, from: bea })))
+    await Promise.all([refused, good])
+    expect(await db.sql`SELECT chat_id, message_id FROM messages`).toEqual([{ chat_id: String(odd.id), message_id: 1 }])
+    expect(await db.sql`SELECT first_name FROM users WHERE user_id = 2040`).toEqual([{ first_name: 'Bea' }])
+    expect(await db.sql`SELECT first_name FROM user_names WHERE user_id = 2040`).toEqual([{ first_name: 'Bea' }])
+    expect(lines.filter((l) => l.msg === 'the database refused an update; it is skipped')).toHaveLength(1)
   })
 
   it('the watermark is stored even when the refused update is the last of its batch', async () => {
@@ -258,7 +276,7 @@ describe('record(): updates mapped straight into the batch', () => {
     const m = (id: number, from = sender) => messageUpdate(textMessage({ chat, messageId: id, date: T0 + (id % 1000), from }))
     await Promise.all([w.record(m(1)), w.record(m(2, user(2012, 'Two'))), w.record(m(3_000_000_000, user(2999, 'Poison'))), w.record(m(4))])
     expect(await db.sql`SELECT message_id FROM messages ORDER BY message_id`).toEqual([{ message_id: 1 }, { message_id: 2 }, { message_id: 4 }])
-    expect(await db.sql`SELECT user_id FROM users ORDER BY user_id`).toEqual([{ user_id: '2001' }, { user_id: '2012' }])
+    expect(await db.sql`SELECT user_id FROM users ORDER BY user_id`).toEqual([{ user_id: '2001' }, { user_id: '2012' }, { user_id: '2999' }])
     expect(lines.filter((l) => l.msg === 'the database refused an update; it is skipped')).toHaveLength(1)
   })
 })

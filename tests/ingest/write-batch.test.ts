@@ -1,4 +1,4 @@
-import type { Message, Update } from 'grammy/types'
+import type { Chat, Message, Update } from 'grammy/types'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { writeBatch } from '../../bot/ingest/write-batch.ts'
 import { createTestDatabase, type TestDatabase } from '../support/test-db.ts'
@@ -512,5 +512,40 @@ describe('a chat whose row is not there yet', () => {
       .toEqual([{ day, messages: 1, reactions: 3 }])
     expect(await db.sql`SELECT zone_epoch, day::text, sender_id, messages FROM sender_day WHERE chat_id = ${chat.id}`)
       .toEqual([{ zone_epoch: 0, day, sender_id: '1201', messages: 1 }])
+  })
+})
+
+describe('two batches at once (two lanes, or replicas)', () => {
+  const ids = Array.from({ length: 300 }, (_, i) => 3001 + i)
+  let messageId = 0
+  /** 300 messages, one per user in `order`, alternating between the two chats. */
+  const batch = (chats: [Chat.SupergroupChat, Chat.SupergroupChat], order: number[], name: string, date: number) =>
+    batchOf(order.map((id, i) => messageUpdate(textMessage({ chat: chats[i % 2]!, messageId: ++messageId, date, from: user(id, name) }))))
+
+  async function rounds(chatsOf: (round: number) => [[Chat.SupergroupChat, Chat.SupergroupChat], [Chat.SupergroupChat, Chat.SupergroupChat]]) {
+    for (let round = 1; round <= 20; round++) {
+      const date = T0 + 10 * round
+      const [a, b] = chatsOf(round)
+      await Promise.all([
+        writeBatch(db.sql, batch(a, ids, `Ann ${round}`, date)),
+        writeBatch(db.sql, batch(b, [...ids].reverse(), `Bob ${round}`, date + 1)),
+      ])
+    }
+    // By hand: 2 × 300 messages a round; every user's newest name is Bob's of the last round.
+    expect(await db.sql`SELECT count(*)::int AS n FROM messages`).toEqual([{ n: 20 * 600 }])
+    expect(await db.sql`SELECT DISTINCT first_name FROM users WHERE user_id BETWEEN 3001 AND 3300`).toEqual([{ first_name: 'Bob 20' }])
+    expect(await db.sql`SELECT count(*)::int AS n FROM user_names WHERE user_id = 3001`).toEqual([{ n: 40 }])
+  }
+
+  it('in chats of their own, sharing 300 users seen in opposite orders, never deadlock', async () => {
+    await rounds(() => [[group(-1002400000090, 'A1'), group(-1002400000092, 'A2')], [group(-1002400000091, 'B1'), group(-1002400000093, 'B2')]])
+  })
+
+  it('sharing an existing chat and a new one each round, as well as the users, never deadlock', async () => {
+    const shared = group(-1002400000094, 'Shared')
+    await rounds((round) => {
+      const fresh = group(-1002400000200 - round, `New ${round}`)
+      return [[shared, fresh], [fresh, shared]]
+    })
   })
 })
