@@ -3,7 +3,7 @@ import { column, joinList, LIST_SEPARATOR } from './pg-arrays.ts'
 import {
   chatTitleKey, dropMatchedServiceEvents, historyCandidates, lastByKey, latestByKey, MEMBER_MATCH_WINDOW_SECONDS, userNameKey,
 } from './merge-rows.ts'
-import type { ChatRow, EditRow, MessageRow, UpdateRows } from './rows.ts'
+import type { ChatRow, EditRow, MessageRow, ReactionRow, UpdateRows } from './rows.ts'
 import type { Engine } from '../../db/migrate.ts'
 import { withRollups } from './write-rollups.ts'
 
@@ -35,9 +35,9 @@ export async function writeBatch(sql: Sql, rows: UpdateRows, options: WriteOptio
       ...rows.migrations.flatMap((m) => [m.fromChatId, m.toChatId])], chatsSeen),
     ...writeChats(tx, rows),
     ...writeMigrations(tx, rows),
-    ...writeMessages(tx, engine, rows.messages, rows.edits),
+    ...writeMessagesAndReactions(tx, engine, rows.messages, rows.edits, rows.reactions),
     ...writeEdits(tx, rows.edits),
-    ...writeReactions(tx, engine, rows),
+    ...writeReactionState(tx, engine, rows),
     ...writeMemberEvents(tx, engine, rows),
     ...writeBotMemberships(tx, rows),
     // Users last: lanes share them, and a user row locked here is held only until the commit
@@ -191,16 +191,22 @@ function writeUsers(tx: TransactionSql, rows: UpdateRows): Statement[] {
   return out
 }
 
-/** New messages, plus edited messages the bot never saw sent (they were sent, just before it looked). */
-function writeMessages(tx: TransactionSql, engine: Engine, messages: MessageRow[], edits: EditRow[]): Statement[] {
-  const out: Statement[] = []
+/**
+ * New messages (plus edited messages the bot never saw sent: they were sent, just before it
+ * looked) and reaction events, with their rollups in one pass: a reaction is credited to the
+ * author of the reacted message, found among the messages inserted here or those stored before.
+ */
+function writeMessagesAndReactions(
+  tx: TransactionSql, engine: Engine, messages: MessageRow[], edits: EditRow[], reactions: ReactionRow[],
+): Statement[] {
   // Rows in key order insert in about half the time of arrival order, which jumps between the
   // chats' places in the primary key. Of rows with one key the first stays: original messages
   // come before edits (the sort is stable).
   const sorted: MessageRow[] = [...messages, ...edits].sort((a, b) => byMessageKey(a, b) || a.date - b.date)
   const all = sorted.filter((m, i) => i === 0 || byMessageKey(sorted[i - 1]!, m) !== 0 || sorted[i - 1]!.date !== m.date)
-  if (all.length === 0) return out
-  out.push(withRollups(tx, engine, tx`
+  const events = lastByKey(reactions, (r) => `${r.updateId}:${r.date}`)
+  if (all.length === 0 && events.length === 0) return []
+  return [withRollups(tx, engine, tx`
     WITH ins AS (
     INSERT INTO messages (chat_id, message_id, date, thread_id, sender_id, sender_type, kind, text_length,
       reply_to_message_id, is_forward, link_count, mention_count, hashtag_count)
@@ -215,11 +221,28 @@ function writeMessages(tx: TransactionSql, engine: Engine, messages: MessageRow[
                 ${column(tx, all, 'int2', (m) => m.hashtagCount)}::int2[])
       AS t(chat_id, message_id, date, thread_id, sender_id, sender_type, kind, text_length, reply_to, is_forward, links, mentions, hashtags)
     ${notStoredYet(tx, tx`messages m WHERE m.chat_id = t.chat_id AND m.message_id = t.message_id AND m.date = to_timestamp(t.date)`)}
-    RETURNING chat_id, date, sender_id
+    RETURNING chat_id, message_id, date, sender_id
+    ), rins AS (
+      INSERT INTO reaction_events (chat_id, message_id, date, actor_id, old_reactions, new_reactions, added, update_id)
+      SELECT t.chat_id, t.message_id, to_timestamp(t.date), t.actor_id,
+        string_to_array(t.old, ${LIST_SEPARATOR}), string_to_array(t.new, ${LIST_SEPARATOR}), t.added, t.update_id
+      FROM unnest(${column(tx, events, 'int8', (r) => r.chatId)}::int8[], ${column(tx, events, 'int4', (r) => r.messageId)}::int4[],
+                  ${column(tx, events, 'int8', (r) => r.date)}::int8[], ${column(tx, events, 'int8', (r) => r.actorId)}::int8[],
+                  ${column(tx, events, 'text', (r) => joinList(r.oldReactions))}::text[], ${column(tx, events, 'text', (r) => joinList(r.newReactions))}::text[],
+                  ${column(tx, events, 'int2', (r) => r.added)}::int2[], ${column(tx, events, 'int8', (r) => r.updateId)}::int8[])
+        AS t(chat_id, message_id, date, actor_id, old, new, added, update_id)
+      -- Keyed by update id, which other bots sharing the database may repeat in other chats:
+      -- the chat locks do not cover it.
+      ON CONFLICT DO NOTHING
+      RETURNING chat_id, message_id, date, added
     ), delta AS (
       SELECT chat_id, date AS at, sender_id, 1 AS messages, 0 AS reactions, 0 AS joins, 0 AS leaves FROM ins
-    )`))
-  return out
+      UNION ALL
+      -- The statement's own inserts are not visible to it: the reacted message is looked up in both.
+      SELECT i.chat_id, i.date, COALESCE(n.sender_id, ${reactedAuthor(tx)}), 0, i.added::int, 0, 0
+      FROM rins i LEFT JOIN ins n ON n.chat_id = i.chat_id AND n.message_id = i.message_id
+      WHERE i.added > 0
+    )`)]
 }
 
 /**
@@ -271,28 +294,10 @@ function writeEdits(tx: TransactionSql, edits: EditRow[]): Statement[] {
   return out
 }
 
-function writeReactions(tx: TransactionSql, engine: Engine, rows: UpdateRows): Statement[] {
+function writeReactionState(tx: TransactionSql, engine: Engine, rows: UpdateRows): Statement[] {
   const out: Statement[] = []
   const events = lastByKey(rows.reactions, (r) => `${r.updateId}:${r.date}`)
   if (events.length > 0) {
-    out.push(withRollups(tx, engine, tx`
-      WITH ins AS (
-      INSERT INTO reaction_events (chat_id, message_id, date, actor_id, old_reactions, new_reactions, added, update_id)
-      SELECT t.chat_id, t.message_id, to_timestamp(t.date), t.actor_id,
-        string_to_array(t.old, ${LIST_SEPARATOR}), string_to_array(t.new, ${LIST_SEPARATOR}), t.added, t.update_id
-      FROM unnest(${column(tx, events, 'int8', (r) => r.chatId)}::int8[], ${column(tx, events, 'int4', (r) => r.messageId)}::int4[],
-                  ${column(tx, events, 'int8', (r) => r.date)}::int8[], ${column(tx, events, 'int8', (r) => r.actorId)}::int8[],
-                  ${column(tx, events, 'text', (r) => joinList(r.oldReactions))}::text[], ${column(tx, events, 'text', (r) => joinList(r.newReactions))}::text[],
-                  ${column(tx, events, 'int2', (r) => r.added)}::int2[], ${column(tx, events, 'int8', (r) => r.updateId)}::int8[])
-        AS t(chat_id, message_id, date, actor_id, old, new, added, update_id)
-      -- Keyed by update id, which other bots sharing the database may repeat in other chats:
-      -- the chat locks do not cover it.
-      ON CONFLICT DO NOTHING
-      RETURNING chat_id, message_id, date, added
-      ), delta AS (
-        SELECT i.chat_id, i.date AS at, ${reactedAuthor(tx)} AS sender_id, 0 AS messages, i.added::int AS reactions, 0 AS joins, 0 AS leaves
-        FROM ins i WHERE i.added > 0
-      )`))
     const state = latestByKey(events, (r) => `${r.chatId}:${r.messageId}:${r.actorId}`, (r) => r.date)
       .sort((a, b) => byMessageKey(a, b) || a.actorId - b.actorId)
     out.push(tx`
