@@ -1,0 +1,256 @@
+import type { TransactionSql } from 'postgres'
+import { column, joinList, LIST_SEPARATOR } from './pg-arrays.ts'
+import { dropMatchedServiceEvents, lastByKey, latestByKey, MEMBER_MATCH_WINDOW_SECONDS } from './merge-rows.ts'
+import type { EditRow, MessageRow, ReactionRow, UpdateRows } from './rows.ts'
+import type { Engine } from '../../db/migrate.ts'
+import type { Statement } from './write-batch.ts'
+import { withRollups } from './write-rollups.ts'
+
+// Messages, edits, reactions, member events and the bot's own membership: the events of a batch.
+
+/**
+ * New messages (plus edited messages the bot never saw sent: they were sent, just before it
+ * looked) and reaction events, with their rollups in one pass: a reaction is credited to the
+ * author of the reacted message, found among the messages inserted here or those stored before.
+ */
+export function writeMessagesAndReactions(
+  tx: TransactionSql, engine: Engine, messages: MessageRow[], edits: EditRow[], reactions: ReactionRow[],
+): Statement[] {
+  // Rows in key order insert in about half the time of arrival order, which jumps between the
+  // chats' places in the primary key. Of rows with one key the first stays: original messages
+  // come before edits (the sort is stable).
+  const sorted: MessageRow[] = [...messages, ...edits].sort((a, b) => byMessageKey(a, b) || a.date - b.date)
+  const all = sorted.filter((m, i) => i === 0 || byMessageKey(sorted[i - 1]!, m) !== 0 || sorted[i - 1]!.date !== m.date)
+  const events = lastByKey(reactions, (r) => `${r.updateId}:${r.date}`)
+  if (all.length === 0 && events.length === 0) return []
+  return [withRollups(tx, engine, tx`
+    WITH ins AS (
+    INSERT INTO messages (chat_id, message_id, date, thread_id, sender_id, sender_type, kind, text_length,
+      reply_to_message_id, is_forward, link_count, mention_count, hashtag_count)
+    SELECT t.chat_id, t.message_id, to_timestamp(t.date), t.thread_id, t.sender_id, t.sender_type::sender_type,
+      t.kind::message_kind, t.text_length, t.reply_to, t.is_forward, t.links, t.mentions, t.hashtags
+    FROM unnest(${column(tx, all, 'int8', (m) => m.chatId)}::int8[], ${column(tx, all, 'int4', (m) => m.messageId)}::int4[],
+                ${column(tx, all, 'int8', (m) => m.date)}::int8[], ${column(tx, all, 'int4', (m) => m.threadId)}::int4[],
+                ${column(tx, all, 'int8', (m) => m.senderId)}::int8[], ${column(tx, all, 'text', (m) => m.senderType)}::text[],
+                ${column(tx, all, 'text', (m) => m.kind)}::text[], ${column(tx, all, 'int4', (m) => m.textLength)}::int4[],
+                ${column(tx, all, 'int4', (m) => m.replyToMessageId)}::int4[], ${column(tx, all, 'bool', (m) => m.isForward)}::bool[],
+                ${column(tx, all, 'int2', (m) => m.linkCount)}::int2[], ${column(tx, all, 'int2', (m) => m.mentionCount)}::int2[],
+                ${column(tx, all, 'int2', (m) => m.hashtagCount)}::int2[])
+      AS t(chat_id, message_id, date, thread_id, sender_id, sender_type, kind, text_length, reply_to, is_forward, links, mentions, hashtags)
+    ${notStoredYet(tx, tx`messages m WHERE m.chat_id = t.chat_id AND m.message_id = t.message_id AND m.date = to_timestamp(t.date)`)}
+    RETURNING chat_id, message_id, date, sender_id
+    ), rins AS (
+      INSERT INTO reaction_events (chat_id, message_id, date, actor_id, old_reactions, new_reactions, added, update_id)
+      SELECT t.chat_id, t.message_id, to_timestamp(t.date), t.actor_id,
+        string_to_array(t.old, ${LIST_SEPARATOR}), string_to_array(t.new, ${LIST_SEPARATOR}), t.added, t.update_id
+      FROM unnest(${column(tx, events, 'int8', (r) => r.chatId)}::int8[], ${column(tx, events, 'int4', (r) => r.messageId)}::int4[],
+                  ${column(tx, events, 'int8', (r) => r.date)}::int8[], ${column(tx, events, 'int8', (r) => r.actorId)}::int8[],
+                  ${column(tx, events, 'text', (r) => joinList(r.oldReactions))}::text[], ${column(tx, events, 'text', (r) => joinList(r.newReactions))}::text[],
+                  ${column(tx, events, 'int2', (r) => r.added)}::int2[], ${column(tx, events, 'int8', (r) => r.updateId)}::int8[])
+        AS t(chat_id, message_id, date, actor_id, old, new, added, update_id)
+      -- Keyed by update id, which other bots sharing the database may repeat in other chats:
+      -- the chat locks do not cover it.
+      ON CONFLICT DO NOTHING
+      RETURNING chat_id, message_id, date, added
+    ), delta AS (
+      SELECT chat_id, date AS at, sender_id, 1 AS messages, 0 AS reactions, 0 AS joins, 0 AS leaves FROM ins
+      UNION ALL
+      -- The statement's own inserts are not visible to it: the reacted message is looked up in both.
+      SELECT i.chat_id, i.date, COALESCE(n.sender_id, ${reactedAuthor(tx)}), 0, i.added::int, 0, 0
+      FROM rins i LEFT JOIN ins n ON n.chat_id = i.chat_id AND n.message_id = i.message_id
+      WHERE i.added > 0
+    )`)]
+}
+
+/**
+ * Keeps rows whose key is not stored yet. A replay is the only way one could be: the key
+ * includes the chat, and every batch holds its chats' locks (see lockChats), so no other batch
+ * inserts the same key meanwhile, and a plain insert behind this check costs less than ON CONFLICT's speculative one.
+ * OFFSET 0 keeps the check a lookup by key per row: as a join, the planner may scan the whole
+ * table instead when its statistics lag behind the table's growth.
+ */
+const notStoredYet = (tx: TransactionSql, stored: Statement) => tx`WHERE NOT EXISTS (SELECT 1 FROM ${stored} OFFSET 0)`
+
+const byMessageKey = (a: { chatId: number; messageId: number }, b: { chatId: number; messageId: number }) =>
+  a.chatId - b.chatId || a.messageId - b.messageId
+
+/** Each distinct edit counts once; the stored metrics follow the newest edit. */
+export function writeEdits(tx: TransactionSql, edits: EditRow[]): Statement[] {
+  const out: Statement[] = []
+  if (edits.length === 0) return out
+  const sorted = [...edits].sort((a, b) => byMessageKey(a, b) || a.editDate - b.editDate)
+  const unique = sorted.filter((e, i) => i === 0 || byMessageKey(sorted[i - 1]!, e) !== 0 || sorted[i - 1]!.editDate !== e.editDate)
+  out.push(tx`
+    WITH input AS (
+      SELECT * FROM unnest(${column(tx, unique, 'int8', (e) => e.chatId)}::int8[], ${column(tx, unique, 'int4', (e) => e.messageId)}::int4[],
+                           ${column(tx, unique, 'int8', (e) => e.date)}::int8[], ${column(tx, unique, 'int8', (e) => e.editDate)}::int8[],
+                           ${column(tx, unique, 'text', (e) => e.kind)}::text[], ${column(tx, unique, 'int4', (e) => e.textLength)}::int4[],
+                           ${column(tx, unique, 'int2', (e) => e.linkCount)}::int2[], ${column(tx, unique, 'int2', (e) => e.mentionCount)}::int2[],
+                           ${column(tx, unique, 'int2', (e) => e.hashtagCount)}::int2[])
+        AS t(chat_id, message_id, date, edit_date, kind, text_length, links, mentions, hashtags)
+    ), inserted AS (
+      INSERT INTO message_edits (chat_id, message_id, edit_date, message_date)
+      SELECT chat_id, message_id, to_timestamp(edit_date), to_timestamp(date) FROM input t
+      ${notStoredYet(tx, tx`message_edits e WHERE e.chat_id = t.chat_id AND e.message_id = t.message_id AND e.edit_date = to_timestamp(t.edit_date)`)}
+      RETURNING chat_id, message_id, edit_date
+    ), counted AS (
+      SELECT chat_id, message_id, count(*)::int AS n FROM inserted GROUP BY chat_id, message_id
+    ), newest AS (
+      SELECT DISTINCT ON (chat_id, message_id) * FROM input ORDER BY chat_id, message_id, edit_date DESC
+    )
+    UPDATE messages m SET
+      edit_count = m.edit_count + c.n,
+      last_edit_date = GREATEST(m.last_edit_date, to_timestamp(n.edit_date)),
+      kind = CASE WHEN m.last_edit_date IS NULL OR to_timestamp(n.edit_date) >= m.last_edit_date THEN n.kind::message_kind ELSE m.kind END,
+      text_length = CASE WHEN m.last_edit_date IS NULL OR to_timestamp(n.edit_date) >= m.last_edit_date THEN n.text_length ELSE m.text_length END,
+      link_count = CASE WHEN m.last_edit_date IS NULL OR to_timestamp(n.edit_date) >= m.last_edit_date THEN n.links ELSE m.link_count END,
+      mention_count = CASE WHEN m.last_edit_date IS NULL OR to_timestamp(n.edit_date) >= m.last_edit_date THEN n.mentions ELSE m.mention_count END,
+      hashtag_count = CASE WHEN m.last_edit_date IS NULL OR to_timestamp(n.edit_date) >= m.last_edit_date THEN n.hashtags ELSE m.hashtag_count END
+    FROM counted c JOIN newest n USING (chat_id, message_id)
+    WHERE m.chat_id = c.chat_id AND m.message_id = c.message_id AND m.date = to_timestamp(n.date)`)
+  return out
+}
+
+export function writeReactionState(tx: TransactionSql, engine: Engine, rows: UpdateRows): Statement[] {
+  const out: Statement[] = []
+  const events = lastByKey(rows.reactions, (r) => `${r.updateId}:${r.date}`)
+  if (events.length > 0) {
+    const state = latestByKey(events, (r) => `${r.chatId}:${r.messageId}:${r.actorId}`, (r) => r.date)
+      .sort((a, b) => byMessageKey(a, b) || a.actorId - b.actorId)
+    out.push(tx`
+      INSERT INTO message_reactions AS s (chat_id, message_id, actor_id, reactions, date)
+      SELECT t.chat_id, t.message_id, t.actor_id, string_to_array(t.new, ${LIST_SEPARATOR}), to_timestamp(t.date)
+      FROM unnest(${column(tx, state, 'int8', (r) => r.chatId)}::int8[], ${column(tx, state, 'int4', (r) => r.messageId)}::int4[],
+                  ${column(tx, state, 'int8', (r) => r.actorId)}::int8[], ${column(tx, state, 'text', (r) => joinList(r.newReactions))}::text[],
+                  ${column(tx, state, 'int8', (r) => r.date)}::int8[])
+        AS t(chat_id, message_id, actor_id, new, date)
+      ON CONFLICT (chat_id, message_id, actor_id) DO UPDATE SET reactions = excluded.reactions, date = excluded.date
+      WHERE s.date <= excluded.date`)
+  }
+  // One statement per change: several changes of one message in a batch each compare with the previous.
+  for (const counts of splitRepeats(rows.reactionCounts, (r) => `${r.chatId}:${r.messageId}`)) {
+    out.push(withRollups(tx, engine, tx`
+      WITH input AS (
+        SELECT * FROM unnest(${column(tx, counts, 'int8', (r) => r.chatId)}::int8[], ${column(tx, counts, 'int4', (r) => r.messageId)}::int4[],
+                  ${column(tx, counts, 'int8', (r) => r.date)}::int8[], ${column(tx, counts, 'text', (r) => JSON.stringify(r.reactions))}::text[],
+                  ${column(tx, counts, 'int4', (r) => r.total)}::int4[])
+        AS t(chat_id, message_id, date, reactions, total)
+      ), previous AS (
+        SELECT s.chat_id, s.message_id, s.total FROM reaction_counts s JOIN input i USING (chat_id, message_id)
+      ), up AS (
+        INSERT INTO reaction_counts AS s (chat_id, message_id, date, reactions, total)
+        SELECT chat_id, message_id, to_timestamp(date), reactions::jsonb, total FROM input
+        ON CONFLICT (chat_id, message_id) DO UPDATE SET date = excluded.date, reactions = excluded.reactions, total = excluded.total
+        WHERE s.date <= excluded.date
+        RETURNING chat_id, message_id, date, total
+      ), increase AS (
+        INSERT INTO reaction_count_changes (chat_id, message_id, date, added)
+        SELECT u.chat_id, u.message_id, u.date, u.total - COALESCE(p.total, 0)
+        FROM up u LEFT JOIN previous p USING (chat_id, message_id)
+        WHERE u.total > COALESCE(p.total, 0)
+        ON CONFLICT DO NOTHING
+        RETURNING chat_id, message_id, date, added
+      ), delta AS (
+        SELECT i.chat_id, i.date AS at, ${reactedAuthor(tx)} AS sender_id, 0 AS messages, i.added AS reactions, 0 AS joins, 0 AS leaves
+        FROM increase i
+      )`))
+  }
+  return out
+}
+
+/** The author of the reacted message (`i` is the row), when the bot saw it. */
+const reactedAuthor = (tx: TransactionSql) =>
+  tx`(SELECT m.sender_id FROM messages m WHERE m.chat_id = i.chat_id AND m.message_id = i.message_id LIMIT 1)`
+
+/** Splits rows into runs in which no key repeats, keeping order. */
+function splitRepeats<T>(rows: readonly T[], key: (row: T) => string): T[][] {
+  const runs: T[][] = []
+  let current: T[] = []
+  let keys = new Set<string>()
+  for (const row of rows) {
+    const k = key(row)
+    if (keys.has(k)) {
+      runs.push(current)
+      current = []
+      keys = new Set()
+    }
+    current.push(row)
+    keys.add(k)
+  }
+  if (current.length > 0) runs.push(current)
+  return runs
+}
+
+/**
+ * chat_member updates are the richer source: they replace a matching service-message event
+ * (same chat, user and direction within a few seconds); a service-message event is stored
+ * only when no event matches it.
+ */
+export function writeMemberEvents(tx: TransactionSql, engine: Engine, rows: UpdateRows): Statement[] {
+  const events = dropMatchedServiceEvents(rows.memberEvents)
+  if (events.length === 0) return []
+  const window = `${MEMBER_MATCH_WINDOW_SECONDS} seconds`
+  const input = (list: typeof events) => tx`
+    SELECT * FROM unnest(${column(tx, list, 'int8', (e) => e.chatId)}::int8[], ${column(tx, list, 'int8', (e) => e.userId)}::int8[],
+      ${column(tx, list, 'int8', (e) => e.date)}::int8[], ${column(tx, list, 'text', (e) => e.event)}::text[],
+      ${column(tx, list, 'int2', (e) => e.direction)}::int2[], ${column(tx, list, 'text', (e) => e.joinSource)}::text[],
+      ${column(tx, list, 'int8', (e) => e.actorId)}::int8[], ${column(tx, list, 'text', (e) => e.inviteLink)}::text[],
+      ${column(tx, list, 'text', (e) => e.inviteLinkName)}::text[], ${column(tx, list, 'text', (e) => e.origin)}::text[],
+      ${column(tx, list, 'int8', (e) => e.updateId)}::int8[], ${column(tx, list, 'int4', (e) => e.messageId)}::int4[])
+    AS t(chat_id, user_id, date, event, direction, join_source, actor_id, invite_link, invite_link_name, origin, update_id, message_id)`
+  // `changes` returns (chat_id, date, direction, sign): an event stored (+1) or replaced by a richer one (-1).
+  const counted = (changes: Statement) => withRollups(tx, engine, tx`
+    WITH changes AS (${changes}), delta AS (
+      SELECT chat_id, date AS at, NULL::int8 AS sender_id, 0 AS messages, 0 AS reactions,
+             CASE WHEN direction > 0 THEN sign ELSE 0 END AS joins, CASE WHEN direction < 0 THEN sign ELSE 0 END AS leaves
+      FROM changes WHERE direction <> 0
+    )`)
+  const insert = (list: typeof events, onlyUnmatched: boolean) => counted(tx`
+    INSERT INTO member_events (chat_id, user_id, date, event, direction, join_source, actor_id, invite_link,
+      invite_link_name, origin, update_id, message_id)
+    SELECT i.chat_id, i.user_id, to_timestamp(i.date), i.event::member_event, i.direction, i.join_source::join_source,
+      i.actor_id, i.invite_link, i.invite_link_name, i.origin::event_origin, i.update_id, i.message_id
+    FROM (${input(list)}) i
+    ${onlyUnmatched ? tx`WHERE NOT EXISTS (SELECT 1 FROM member_events e WHERE e.chat_id = i.chat_id AND e.user_id = i.user_id
+      AND e.direction = i.direction AND e.date BETWEEN to_timestamp(i.date) - ${window}::interval AND to_timestamp(i.date) + ${window}::interval)` : tx``}
+    ON CONFLICT DO NOTHING
+    RETURNING chat_id, date, direction, 1 AS sign`)
+
+  const out: Statement[] = []
+  const fromChatMember = events.filter((e) => e.origin === 'chat_member')
+  if (fromChatMember.length > 0) {
+    out.push(counted(tx`
+      DELETE FROM member_events e USING (${input(fromChatMember)}) i
+      WHERE e.origin = 'service_message' AND e.chat_id = i.chat_id AND e.user_id = i.user_id AND e.direction = i.direction
+        AND e.date BETWEEN to_timestamp(i.date) - ${window}::interval AND to_timestamp(i.date) + ${window}::interval
+      RETURNING e.chat_id, e.date, e.direction, -1 AS sign`))
+    out.push(insert(fromChatMember, false))
+  }
+  const fromService = events.filter((e) => e.origin === 'service_message')
+  if (fromService.length > 0) out.push(insert(fromService, true))
+  return out
+}
+
+export function writeBotMemberships(tx: TransactionSql, rows: UpdateRows): Statement[] {
+  const out: Statement[] = []
+  const events = rows.botMemberships
+  if (events.length === 0) return out
+  out.push(tx`
+    INSERT INTO bot_membership_events (chat_id, date, old_status, new_status, actor_id, update_id)
+    SELECT t.chat_id, to_timestamp(t.date), t.old_status, t.new_status, t.actor_id, t.update_id
+    FROM unnest(${column(tx, events, 'int8', (e) => e.chatId)}::int8[], ${column(tx, events, 'int8', (e) => e.date)}::int8[],
+                ${column(tx, events, 'text', (e) => e.oldStatus)}::text[], ${column(tx, events, 'text', (e) => e.newStatus)}::text[],
+                ${column(tx, events, 'int8', (e) => e.actorId)}::int8[], ${column(tx, events, 'int8', (e) => e.updateId)}::int8[])
+      AS t(chat_id, date, old_status, new_status, actor_id, update_id)
+    ON CONFLICT DO NOTHING`)
+  const latest = latestByKey(events, (e) => e.chatId, (e) => e.date)
+  out.push(tx`
+    UPDATE chats c SET bot_status = t.status, bot_status_date = to_timestamp(t.date),
+      -- Promoted, or gone: a later stretch without admin rights gets its own note.
+      bot_warned_at = CASE WHEN t.status IN ('administrator', 'creator', 'left', 'kicked') THEN NULL ELSE c.bot_warned_at END
+    FROM unnest(${column(tx, latest, 'int8', (e) => e.chatId)}::int8[], ${column(tx, latest, 'text', (e) => e.newStatus)}::text[],
+                ${column(tx, latest, 'int8', (e) => e.date)}::int8[])
+      AS t(chat_id, status, date)
+    WHERE c.chat_id = t.chat_id AND (c.bot_status_date IS NULL OR c.bot_status_date <= to_timestamp(t.date))`)
+  return out
+}
