@@ -73,13 +73,13 @@ for (const arg of PERIODS) {
 console.log(`  all p95 targets: ${allMet ? 'met' : 'NOT met'}`)
 
 if (process.argv.includes('--zone-change')) {
-  // An ingest batch takes a share lock on its chats' rows first: probe that lock all along.
+  // An ingest batch locks its chats' rows first (FOR NO KEY UPDATE): probe that lock all along.
   let stop = false
   let longestWait = 0
   const probe = (async () => {
     while (!stop) {
       const started = performance.now()
-      await sql.begin((tx) => tx`SELECT 1 FROM chats WHERE chat_id = ${BIG_CHAT} FOR SHARE`)
+      await sql.begin((tx) => tx`SELECT 1 FROM chats WHERE chat_id = ${BIG_CHAT} FOR NO KEY UPDATE`)
       longestWait = Math.max(longestWait, performance.now() - started)
       await new Promise((r) => setTimeout(r, 10))
     }
