@@ -91,7 +91,8 @@ export class BatchWriter {
       }
     } catch (error) {
       pending.rewind()
-      this.options.log.error({ err: error, update }, 'could not read this update; it is skipped')
+      // The update's id and kind, not its content: message text stays out of the logs too.
+      this.options.log.error({ err: error, update_id: update.update_id, kinds: Object.keys(update) }, 'could not read this update; it is skipped')
       return NOTHING_TO_STORE
     }
     return this.queued(lane)

@@ -268,7 +268,10 @@ describe('record(): updates mapped straight into the batch', () => {
       .toEqual([{ chat_id: String(chat.id), message_id: 1 }, { chat_id: String(chat.id), message_id: 4 }])
     expect(await db.sql`SELECT user_id FROM users ORDER BY user_id`).toEqual([{ user_id: '2001' }, { user_id: '2011' }])
     expect(await db.sql`SELECT chat_id FROM chats ORDER BY chat_id`).toEqual([{ chat_id: String(chat.id) }])
-    expect(lines.filter((l) => l.level === PINO_ERROR && l.msg === 'could not read this update; it is skipped')).toHaveLength(1)
+    const unread = lines.filter((l) => l.level === PINO_ERROR && l.msg === 'could not read this update; it is skipped')
+    expect(unread).toHaveLength(1)
+    expect(unread[0]).toMatchObject({ kinds: ['update_id', 'message'] })
+    expect(JSON.stringify(unread[0])).not.toContain('Broken Sender')
   })
 
   it('a refused update among recorded ones is found by the per-update split and skipped alone', async () => {
