@@ -1,6 +1,6 @@
 import type { TransactionSql } from 'postgres'
 import { column, joinList, LIST_SEPARATOR } from './pg-arrays.ts'
-import { dropMatchedServiceEvents, lastByKey, latestByKey, MEMBER_MATCH_WINDOW_SECONDS } from './merge-rows.ts'
+import { dropMatchedServiceEvents, latestByKey, MEMBER_MATCH_WINDOW_SECONDS } from './merge-rows.ts'
 import type { EditRow, MessageRow, ReactionRow, UpdateRows } from './rows.ts'
 import type { Engine } from '../../db/migrate.ts'
 import type { Statement } from './write-batch.ts'
@@ -21,8 +21,7 @@ export function writeMessagesAndReactions(
   // come before edits (the sort is stable).
   const sorted: MessageRow[] = [...messages, ...edits].sort((a, b) => byMessageKey(a, b) || a.date - b.date)
   const all = sorted.filter((m, i) => i === 0 || byMessageKey(sorted[i - 1]!, m) !== 0 || sorted[i - 1]!.date !== m.date)
-  const events = lastByKey(reactions, (r) => `${r.updateId}:${r.date}`)
-  if (all.length === 0 && events.length === 0) return []
+  if (all.length === 0 && reactions.length === 0) return []
   return [withRollups(tx, engine, tx`
     WITH ins AS (
     INSERT INTO messages (chat_id, message_id, date, thread_id, sender_id, sender_type, kind, text_length,
@@ -43,13 +42,13 @@ export function writeMessagesAndReactions(
       INSERT INTO reaction_events (chat_id, message_id, date, actor_id, old_reactions, new_reactions, added, update_id)
       SELECT t.chat_id, t.message_id, to_timestamp(t.date), t.actor_id,
         string_to_array(t.old, ${LIST_SEPARATOR}), string_to_array(t.new, ${LIST_SEPARATOR}), t.added, t.update_id
-      FROM unnest(${column(tx, events, 'int8', (r) => r.chatId)}::int8[], ${column(tx, events, 'int4', (r) => r.messageId)}::int4[],
-                  ${column(tx, events, 'int8', (r) => r.date)}::int8[], ${column(tx, events, 'int8', (r) => r.actorId)}::int8[],
-                  ${column(tx, events, 'text', (r) => joinList(r.oldReactions))}::text[], ${column(tx, events, 'text', (r) => joinList(r.newReactions))}::text[],
-                  ${column(tx, events, 'int2', (r) => r.added)}::int2[], ${column(tx, events, 'int8', (r) => r.updateId)}::int8[])
+      FROM unnest(${column(tx, reactions, 'int8', (r) => r.chatId)}::int8[], ${column(tx, reactions, 'int4', (r) => r.messageId)}::int4[],
+                  ${column(tx, reactions, 'int8', (r) => r.date)}::int8[], ${column(tx, reactions, 'int8', (r) => r.actorId)}::int8[],
+                  ${column(tx, reactions, 'text', (r) => joinList(r.oldReactions))}::text[], ${column(tx, reactions, 'text', (r) => joinList(r.newReactions))}::text[],
+                  ${column(tx, reactions, 'int2', (r) => r.added)}::int2[], ${column(tx, reactions, 'int8', (r) => r.updateId)}::int8[])
         AS t(chat_id, message_id, date, actor_id, old, new, added, update_id)
       -- Keyed by update id, which other bots sharing the database may repeat in other chats:
-      -- the chat locks do not cover it.
+      -- the chat locks do not cover it. A repeat inside the batch is skipped the same way.
       ON CONFLICT DO NOTHING
       RETURNING chat_id, message_id, date, added
     ), delta AS (
@@ -63,11 +62,12 @@ export function writeMessagesAndReactions(
 }
 
 /**
- * Keeps rows whose key is not stored yet. A replay is the only way one could be: the key
- * includes the chat, and every batch holds its chats' locks (see lockChats), so no other batch
- * inserts the same key meanwhile, and a plain insert behind this check costs less than ON CONFLICT's speculative one.
- * OFFSET 0 keeps the check a lookup by key per row: as a join, the planner may scan the whole
- * table instead when its statistics lag behind the table's growth.
+ * Keeps rows whose key is not stored yet (repeats inside the batch are dropped before). A
+ * replay is the only way one could be: the key includes the chat, and every batch holds its
+ * chats' locks (see lockChats), so no other batch inserts the same key meanwhile; a plain insert
+ * behind this check costs less than ON CONFLICT's speculative one. OFFSET 0 keeps the check a
+ * lookup by key per row: as a join, the planner may scan the whole table instead when its
+ * statistics lag behind the table's growth.
  */
 const notStoredYet = (tx: TransactionSql, stored: Statement) => tx`WHERE NOT EXISTS (SELECT 1 FROM ${stored} OFFSET 0)`
 
@@ -113,9 +113,8 @@ export function writeEdits(tx: TransactionSql, edits: EditRow[]): Statement[] {
 
 export function writeReactionState(tx: TransactionSql, engine: Engine, rows: UpdateRows): Statement[] {
   const out: Statement[] = []
-  const events = lastByKey(rows.reactions, (r) => `${r.updateId}:${r.date}`)
-  if (events.length > 0) {
-    const state = latestByKey(events, (r) => `${r.chatId}:${r.messageId}:${r.actorId}`, (r) => r.date)
+  if (rows.reactions.length > 0) {
+    const state = latestByKey(rows.reactions, (r) => `${r.chatId}:${r.messageId}:${r.actorId}`, (r) => r.date)
       .sort((a, b) => byMessageKey(a, b) || a.actorId - b.actorId)
     out.push(tx`
       INSERT INTO message_reactions AS s (chat_id, message_id, actor_id, reactions, date)
