@@ -1,10 +1,9 @@
 import type { PendingQuery, Row, Sql, TransactionSql } from 'postgres'
 import { column } from './pg-arrays.ts'
-import { latestByKey } from './merge-rows.ts'
 import type { ChatRow, UpdateRows } from './rows.ts'
 import type { Engine } from '../../db/migrate.ts'
 import { writeBotMemberships, writeEdits, writeMemberEvents, writeMessagesAndReactions, writeReactionState } from './write-events.ts'
-import { writeChats, writeMigrations, writeUsers } from './write-names.ts'
+import { insertMissingChats, writeChats, writeMigrations, writeUsers } from './write-names.ts'
 
 export interface BatchSummary {
   /** Chats whose stored data changed in this batch (for cache invalidation). */
@@ -71,18 +70,10 @@ function lockChats(tx: TransactionSql, chatIds: readonly number[], chatsSeen: re
   if (chatIds.length === 0) return []
   const ids = column(tx, [...new Set(chatIds)].sort((a, b) => a - b), 'int8', (id) => id)
   const buckets = [...new Set(chatIds.map(chatBucket))].sort((a, b) => a - b)
-  const known = latestByKey(chatsSeen, (c) => c.chatId, (c) => c.date).sort((a, b) => a.chatId - b.chatId)
   return [
     // unnest() yields the array in order, and each lock is taken as its row comes.
     tx`SELECT pg_advisory_xact_lock(${CHAT_LOCK_SPACE}::int4, t.b) FROM unnest(${column(tx, buckets, 'int4', (b) => b)}::int4[]) AS t(b)`,
-    ...(known.length === 0 ? [] : [tx`
-      INSERT INTO chats (chat_id, type, title, username, is_forum, title_date)
-      SELECT t.chat_id, t.type, t.title, t.username, t.is_forum, to_timestamp(t.date)
-      FROM unnest(${column(tx, known, 'int8', (c) => c.chatId)}::int8[], ${column(tx, known, 'text', (c) => c.type)}::text[],
-                  ${column(tx, known, 'text', (c) => c.title)}::text[], ${column(tx, known, 'text', (c) => c.username)}::text[],
-                  ${column(tx, known, 'bool', (c) => c.isForum)}::bool[], ${column(tx, known, 'int8', (c) => c.date)}::int8[])
-        AS t(chat_id, type, title, username, is_forum, date)
-      WHERE NOT EXISTS (SELECT 1 FROM chats c WHERE c.chat_id = t.chat_id OFFSET 0)`]),
+    ...insertMissingChats(tx, chatsSeen),
     tx`SELECT 1 FROM chats WHERE chat_id = ANY(${ids}::int8[]) ORDER BY chat_id FOR NO KEY UPDATE`,
   ]
 }

@@ -1,22 +1,37 @@
 import type { TransactionSql } from 'postgres'
 import { column } from './pg-arrays.ts'
 import { chatTitleKey, historyCandidates, lastByKey, latestByKey, userNameKey } from './merge-rows.ts'
-import type { UpdateRows } from './rows.ts'
+import type { ChatRow, UpdateRows } from './rows.ts'
 import type { Statement } from './write-batch.ts'
 
 // Chats and users with their title and name histories, and group → supergroup migrations.
 
-export function writeChats(tx: TransactionSql, rows: UpdateRows): Statement[] {
-  const out: Statement[] = []
-  if (rows.chats.length === 0) return out
-  const latest = latestByKey(rows.chats, (c) => c.chatId, (c) => c.date).sort((a, b) => a.chatId - b.chatId)
-  out.push(tx`
-    INSERT INTO chats AS c (chat_id, type, title, username, is_forum, title_date)
+/** The newest row of each chat, in id order, as the columns of `chats` (for INSERT … SELECT). */
+function newestChats(tx: TransactionSql, rows: readonly ChatRow[]): Statement {
+  const latest = latestByKey(rows, (c) => c.chatId, (c) => c.date).sort((a, b) => a.chatId - b.chatId)
+  return tx`
     SELECT t.chat_id, t.type, t.title, t.username, t.is_forum, to_timestamp(t.date)
     FROM unnest(${column(tx, latest, 'int8', (c) => c.chatId)}::int8[], ${column(tx, latest, 'text', (c) => c.type)}::text[],
                 ${column(tx, latest, 'text', (c) => c.title)}::text[], ${column(tx, latest, 'text', (c) => c.username)}::text[],
                 ${column(tx, latest, 'bool', (c) => c.isForum)}::bool[], ${column(tx, latest, 'int8', (c) => c.date)}::int8[])
-      AS t(chat_id, type, title, username, is_forum, date)
+      AS t(chat_id, type, title, username, is_forum, date)`
+}
+
+/** Creates the rows of chats not stored yet from `rows` (the chats a batch's updates carried); existing rows are left alone. */
+export function insertMissingChats(tx: TransactionSql, rows: readonly ChatRow[]): Statement[] {
+  if (rows.length === 0) return []
+  return [tx`
+    INSERT INTO chats (chat_id, type, title, username, is_forum, title_date)
+    SELECT * FROM (${newestChats(tx, rows)}) t
+    WHERE NOT EXISTS (SELECT 1 FROM chats c WHERE c.chat_id = t.chat_id OFFSET 0)`]
+}
+
+export function writeChats(tx: TransactionSql, rows: UpdateRows): Statement[] {
+  const out: Statement[] = []
+  if (rows.chats.length === 0) return out
+  out.push(tx`
+    INSERT INTO chats AS c (chat_id, type, title, username, is_forum, title_date)
+    ${newestChats(tx, rows.chats)}
     ON CONFLICT (chat_id) DO UPDATE SET type = excluded.type, title = COALESCE(excluded.title, c.title),
       username = excluded.username, is_forum = excluded.is_forum, title_date = excluded.title_date, updated_at = now()
     WHERE c.title_date IS NULL OR c.title_date < excluded.title_date`)
