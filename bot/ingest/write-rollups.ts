@@ -15,8 +15,8 @@ export function withRollups(tx: TransactionSql, engine: Engine, prelude: Pending
   return tx`
     ${prelude},
     -- Each chat of the batch looked up once by key (OFFSET 0 keeps it a lookup), whatever the
-    -- size of the chats table. A chat row another lane or replica has not committed yet is a
-    -- new chat: UTC, epoch 0.
+    -- size of the chats table. The batch has created and locked every chat row it touches
+    -- (lockChats); should one be missing all the same, it counts as a new chat: UTC, epoch 0.
     zones AS (
       SELECT c.* FROM (SELECT DISTINCT chat_id FROM delta) k
       CROSS JOIN LATERAL (SELECT chat_id, time_zone, zone_epoch, next_time_zone, next_zone_epoch
@@ -38,13 +38,14 @@ export function withRollups(tx: TransactionSql, engine: Engine, prelude: Pending
     past AS (
       -- Data for a day that is already over changes closed ranges: their memos must go stale.
       -- Checked per chat and day written, not per row: the clock is read in each chat's zone.
+      -- ANY(ARRAY(…)) updates the chats by key rather than joining the whole table.
       UPDATE chats c SET history_version = c.history_version + 1
-      FROM (SELECT chat_id, min(key) AS first_day FROM rd GROUP BY chat_id) r
-      WHERE c.chat_id = ANY(ARRAY(SELECT chat_id FROM rd)) AND c.chat_id = r.chat_id
-        AND r.first_day < (now() AT TIME ZONE c.time_zone)::date
+      WHERE c.chat_id = ANY(ARRAY(
+        SELECT rd.chat_id FROM rd JOIN zones z USING (chat_id)
+        GROUP BY rd.chat_id, z.time_zone HAVING min(rd.key) < (now() AT TIME ZONE z.time_zone)::date))
       RETURNING 1
     )
-    SELECT (SELECT count(*) FROM delta)::int AS n`
+    SELECT 1`
 }
 
 /** Adds the amounts in `loc`, grouped by chat and `key` (stored in `keyColumn`), to an activity rollup; in key order, as every writer locks rows. */
