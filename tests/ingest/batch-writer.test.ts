@@ -165,18 +165,8 @@ describe('database outage', () => {
     // By hand: messages 1 and 2; one edit; two reactions added by a user plus four anonymous ones; one join.
     expect(counts).toEqual({ messages: 2, edit_count: 1, reactions: 1, members: 1, rollup_messages: 2, rollup_reactions: 6, rollup_joins: 1 })
   })
-})
 
-describe('the connection drops in the middle of a batch', () => {
-  let proxy: TcpProxy
-
-  beforeEach(async () => {
-    proxy = new TcpProxy()
-    await proxy.start()
-    cleanups.push(() => proxy.stop())
-  })
-
-  it('while later statements of the batch are still queued: the batch is retried whole, nothing lost or doubled, no crash', async () => {
+  it('the connection drops in the middle of a batch while later statements of the batch are still queued: the batch is retried whole, nothing lost or doubled, no crash', async () => {
     const { writer: w, lines } = writer(client(proxy.port))
     await w.add(message(1))
     // The messages statement is answered by the server and then the connection is cut, while the
