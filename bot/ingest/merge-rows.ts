@@ -34,8 +34,9 @@ export function latestByKey<T>(rows: readonly T[], key: (row: T) => string | num
 
 /**
  * Per entity, the observations in date order with repeats collapsed: A, A, B, A becomes A, B, A.
- * Each surviving observation is a history row candidate; the writer then drops any that only
- * repeat the stored entry before them.
+ * Of observations at one instant the first stays (a history has one entry per instant). Each
+ * surviving observation is a history row candidate; the writer then drops any that only repeat
+ * the stored entry before them.
  */
 export function historyCandidates<T extends { date: number }>(
   rows: readonly T[], id: (row: T) => number, value: (row: T) => string,
@@ -49,12 +50,11 @@ export function historyCandidates<T extends { date: number }>(
   const out: T[] = []
   for (const list of byEntity.values()) {
     list.sort((a, b) => a.date - b.date)
-    let previous: string | undefined
+    let previous: T | undefined
     for (const row of list) {
-      const v = value(row)
-      if (v === previous) continue
+      if (previous !== undefined && (row.date === previous.date || value(row) === value(previous))) continue
       out.push(row)
-      previous = v
+      previous = row
     }
   }
   return out

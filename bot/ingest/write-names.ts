@@ -1,7 +1,7 @@
 import type { TransactionSql } from 'postgres'
 import { column } from './pg-arrays.ts'
 import { chatTitleKey, historyCandidates, lastByKey, latestByKey, userNameKey } from './merge-rows.ts'
-import type { ChatRow, UpdateRows } from './rows.ts'
+import type { ChatRow, UpdateRows, UserRow } from './rows.ts'
 import type { Statement } from './write-batch.ts'
 
 // Chats and users with their title and name histories, and group → supergroup migrations.
@@ -35,31 +35,7 @@ export function writeChats(tx: TransactionSql, rows: UpdateRows): Statement[] {
     ON CONFLICT (chat_id) DO UPDATE SET type = excluded.type, title = COALESCE(excluded.title, c.title),
       username = excluded.username, is_forum = excluded.is_forum, title_date = excluded.title_date, updated_at = now()
     WHERE c.title_date IS NULL OR c.title_date < excluded.title_date`)
-  const titled = historyCandidates(rows.chats.filter((c) => c.title !== null), (c) => c.chatId, chatTitleKey)
-  if (titled.length === 0) return out
-  const ids = column(tx, [...new Set(titled.map((c) => c.chatId))], 'int8', (id) => id)
-  out.push(tx`
-    INSERT INTO chat_titles (chat_id, since, title)
-    SELECT t.chat_id, to_timestamp(t.date), t.title
-    FROM unnest(${column(tx, titled, 'int8', (c) => c.chatId)}::int8[], ${column(tx, titled, 'int8', (c) => c.date)}::int8[],
-                ${column(tx, titled, 'text', (c) => c.title)}::text[])
-      AS t(chat_id, date, title)
-    ON CONFLICT DO NOTHING`)
-  // A late observation may have landed before the newest one of the current title, which an
-  // earlier batch folded into its first sighting: the history must end with the current title.
-  out.push(tx`
-    INSERT INTO chat_titles (chat_id, since, title)
-    SELECT c.chat_id, c.title_date, c.title FROM chats c
-    WHERE c.chat_id = ANY(${ids}::int8[]) AND c.title IS NOT NULL AND c.title_date IS NOT NULL
-      AND (SELECT h.title FROM chat_titles h WHERE h.chat_id = c.chat_id AND h.since <= c.title_date ORDER BY h.since DESC LIMIT 1)
-          IS DISTINCT FROM c.title
-    ON CONFLICT DO NOTHING`)
-  out.push(tx`
-    DELETE FROM chat_titles h USING (
-      SELECT chat_id, since, row_number() OVER w > 1 AND title = lag(title) OVER w AS repeats
-      FROM chat_titles WHERE chat_id = ANY(${ids}::int8[]) WINDOW w AS (PARTITION BY chat_id ORDER BY since)
-    ) x
-    WHERE x.repeats AND h.chat_id = x.chat_id AND h.since = x.since`)
+  out.push(...writeHistory(tx, TITLES, historyCandidates(rows.chats.filter((c) => c.title !== null), (c) => c.chatId, chatTitleKey)))
   return out
 }
 
@@ -80,39 +56,89 @@ export function writeUsers(tx: TransactionSql, rows: UpdateRows): Statement[] {
       language_code = COALESCE(excluded.language_code, u.language_code), is_premium = excluded.is_premium,
       name_date = excluded.name_date, updated_at = now()
     WHERE u.name_date < excluded.name_date`)
-  const named = historyCandidates(rows.users, (u) => u.userId, userNameKey)
-  const ids = column(tx, [...new Set(named.map((u) => u.userId))], 'int8', (id) => id)
-  out.push(tx`
-    INSERT INTO user_names (user_id, since, first_name, last_name, username)
-    SELECT t.user_id, to_timestamp(t.date), t.first_name, t.last_name, t.username
-    FROM unnest(${column(tx, named, 'int8', (u) => u.userId)}::int8[], ${column(tx, named, 'int8', (u) => u.date)}::int8[],
-                ${column(tx, named, 'text', (u) => u.firstName)}::text[], ${column(tx, named, 'text', (u) => u.lastName)}::text[],
-                ${column(tx, named, 'text', (u) => u.username)}::text[])
-      AS t(user_id, date, first_name, last_name, username)
-    ON CONFLICT DO NOTHING`)
-  // Both look up each user of the batch by key (LATERAL … OFFSET 0 is not flattened into a join):
-  // the batch holds hundreds of users, the tables millions.
-  out.push(tx`
-    INSERT INTO user_names (user_id, since, first_name, last_name, username)
-    SELECT u.user_id, u.name_date, u.first_name, u.last_name, u.username
-    FROM unnest(${ids}::int8[]) AS t(user_id)
-    CROSS JOIN LATERAL (SELECT * FROM users u WHERE u.user_id = t.user_id OFFSET 0) u
-    WHERE (SELECT ROW(h.first_name, h.last_name, h.username) FROM user_names h
-           WHERE h.user_id = u.user_id AND h.since <= u.name_date ORDER BY h.since DESC LIMIT 1)
-          IS DISTINCT FROM ROW(u.first_name, u.last_name, u.username)
-    ON CONFLICT DO NOTHING`)
-  // Observations of concurrent batches interleave: drop every entry that repeats the one before it.
-  out.push(tx`
-    DELETE FROM user_names h USING (
-      SELECT x.user_id, x.since FROM unnest(${ids}::int8[]) AS t(user_id)
-      CROSS JOIN LATERAL (
-        SELECT user_id, since, row_number() OVER w > 1 AND first_name = lag(first_name) OVER w
-          AND last_name IS NOT DISTINCT FROM lag(last_name) OVER w AND username IS NOT DISTINCT FROM lag(username) OVER w AS repeats
-        FROM user_names WHERE user_id = t.user_id WINDOW w AS (ORDER BY since) OFFSET 0
-      ) x WHERE x.repeats
-    ) d
-    WHERE h.user_id = d.user_id AND h.since = d.since`)
+  out.push(...writeHistory(tx, NAMES, historyCandidates(rows.users, (u) => u.userId, userNameKey)))
   return out
+}
+
+/** A history table: per entity, entries (since, values) of which none equals the one before it. */
+interface History<T> {
+  table: string
+  key: string
+  /** The columns of an entry, each with its value in an observation; the first one is never null. */
+  columns: readonly (readonly [string, (row: T) => string | null])[]
+  id: (row: T) => number
+  /** The entity's own table, holding the current values and when they were seen (`since`). */
+  current: { table: string; since: string }
+}
+
+const NAMES: History<UserRow> = {
+  table: 'user_names', key: 'user_id', id: (u) => u.userId, current: { table: 'users', since: 'name_date' },
+  columns: [['first_name', (u) => u.firstName], ['last_name', (u) => u.lastName], ['username', (u) => u.username]],
+}
+const TITLES: History<ChatRow> = {
+  table: 'chat_titles', key: 'chat_id', id: (c) => c.chatId, current: { table: 'chats', since: 'title_date' },
+  columns: [['title', (c) => c.title]],
+}
+
+/**
+ * Merges a batch's observations (`historyCandidates`: per entity in date order, each differing
+ * from the one before) into the stored history and keeps it free of repeats: an observation is
+ * stored only where the values it shows are not in force already, and the stored entry right
+ * after it goes when it shows the same. (Storing every observation and deleting the repeats
+ * afterwards comes to the same, but writes and deletes a row per entity of every batch.) Then
+ * the history must end with the current values: a late observation may have landed before the
+ * newest one of the current values, which an earlier batch folded into its first sighting.
+ *
+ * The entities are locked before this runs (users by their upsert, chats by lockChats), so every
+ * other batch's entries for them are committed and seen. Each entity is looked up by key
+ * (LATERAL … OFFSET 0 is not flattened into a join): a batch holds hundreds, the tables millions.
+ */
+function writeHistory<T extends { date: number }>(tx: TransactionSql, spec: History<T>, observed: readonly T[]): Statement[] {
+  if (observed.length === 0) return []
+  const names = spec.columns.map(([name]) => name)
+  const list = (prefix: string) => tx.unsafe(names.map((n) => prefix + n).join(', '))
+  const key = tx.unsafe(spec.key)
+  const values = spec.columns.map(([, pick]) => tx`${column(tx, observed, 'text', pick)}::text[]`)
+    .reduce((all, next) => tx`${all}, ${next}`)
+  // The stored entry right before (or at) an observation `o`, or right after it.
+  const stored = (o: string, after: boolean) => tx`
+    SELECT h.since, ROW(${list('h.')}) AS v FROM ${tx(spec.table)} h WHERE h.${key} = ${tx.unsafe(o)}.${key}
+    AND ${after ? tx`h.since > ${tx.unsafe(o)}.since ORDER BY h.since` : tx`h.since <= ${tx.unsafe(o)}.since ORDER BY h.since DESC`} LIMIT 1`
+  const ids = column(tx, [...new Set(observed.map(spec.id))], 'int8', (id) => id)
+  return [tx`
+    WITH seen AS (
+      SELECT t.${key}, to_timestamp(t.date) AS since, ROW(${list('t.')}) AS v, ${list('t.')}, t.n
+      FROM unnest(${column(tx, observed, 'int8', spec.id)}::int8[], ${column(tx, observed, 'int8', (r) => r.date)}::int8[], ${values})
+        WITH ORDINALITY AS t(${key}, date, ${list('')}, n)
+    ), kept AS (
+      -- An observation of an instant that has a stored entry changes nothing: that entry stays.
+      SELECT o.*, b.since AS before_since, b.v AS before_v, lag(o.since) OVER w AS previous_seen, lead(o.since) OVER w AS next_seen
+      FROM seen o LEFT JOIN LATERAL (${stored('o', false)}) b ON true
+      WHERE b.since IS DISTINCT FROM o.since
+      WINDOW w AS (PARTITION BY o.${key} ORDER BY o.n)
+    ), fresh AS (
+      -- In force just before is the stored entry before, unless the batch's previous
+      -- observation comes after it: then nothing lies between the two, which differ.
+      SELECT * FROM kept
+      WHERE previous_seen > before_since OR (previous_seen IS NOT NULL AND before_since IS NULL) OR before_v IS DISTINCT FROM v
+    ), added AS (
+      INSERT INTO ${tx(spec.table)} (${key}, since, ${list('')})
+      SELECT ${key}, since, ${list('')} FROM fresh
+      ON CONFLICT DO NOTHING
+    )
+    -- The stored entry after a new one repeats it, unless another observation lies between.
+    DELETE FROM ${tx(spec.table)} h USING fresh o CROSS JOIN LATERAL (${stored('o', true)}) a
+    WHERE h.${key} = o.${key} AND h.since = a.since AND (o.next_seen IS NULL OR o.next_seen > a.since) AND a.v IS NOT DISTINCT FROM o.v`,
+  tx`
+    INSERT INTO ${tx(spec.table)} (${key}, since, ${list('')})
+    SELECT e.${key}, e.${tx.unsafe(spec.current.since)}, ${list('e.')}
+    FROM unnest(${ids}::int8[]) AS t(id)
+    CROSS JOIN LATERAL (SELECT * FROM ${tx(spec.current.table)} e WHERE e.${key} = t.id OFFSET 0) e
+    WHERE e.${tx.unsafe(spec.current.since)} IS NOT NULL AND e.${tx.unsafe(names[0]!)} IS NOT NULL
+      AND (SELECT ROW(${list('h.')}) FROM ${tx(spec.table)} h
+           WHERE h.${key} = e.${key} AND h.since <= e.${tx.unsafe(spec.current.since)} ORDER BY h.since DESC LIMIT 1)
+          IS DISTINCT FROM ROW(${list('e.')})
+    ON CONFLICT DO NOTHING`]
 }
 
 export function writeMigrations(tx: TransactionSql, rows: UpdateRows): Statement[] {

@@ -8,6 +8,7 @@ import {
   textMessage, user,
 } from './support/updates.ts'
 import { dumpAll, dumpDiff, publicTables, truncateAll } from './support/tables.ts'
+import { rng } from '../support/synthetic-updates.ts'
 
 let db: TestDatabase
 
@@ -459,6 +460,63 @@ describe('title and name history', () => {
     await write([N1, N4, N3])
     expect(await nameHistory()).toEqual(expectedNames)
     expect(await currentName()).toBe('Hal')
+  })
+
+  it('name and title histories of random observations in random batches match a model that stores all and drops repeats', async () => {
+    // The model is the plain rule: per batch, every observation that differs from the one before
+    // it in the batch (the first of an instant wins) becomes an entry unless one of that instant
+    // exists, every entry equal to the one before it goes, and the history must end with the
+    // current value (the newest observation's) unless another entry holds that instant.
+    const random = rng(7)
+    const values = ['Ann', 'Bea', 'Cy']
+    const users = Array.from({ length: 40 }, (_, i) => 5001 + i)
+    const chats = Array.from({ length: 20 }, (_, i) => -1002600000001 - i)
+    const observations = [...users, ...chats].flatMap((id) => Array.from({ length: 8 }, () => ({
+      id, value: values[Math.floor(random() * values.length)]!, date: T0 + 1 + Math.floor(random() * 20),
+    })))
+    for (let i = observations.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [observations[i], observations[j]] = [observations[j]!, observations[i]!]
+    }
+    const history = new Map<number, Map<number, string>>()
+    const current = new Map<number, { value: string; date: number }>()
+    let messageId = 0
+    for (let start = 0; start < observations.length;) {
+      const batch = observations.slice(start, start += 1 + Math.floor(random() * 120))
+      await write(batch.map((o) => messageUpdate(textMessage({
+        messageId: ++messageId, date: o.date,
+        ...(o.id > 0 ? { chat: group(chatId, 'Names'), from: user(o.id, o.value) } : { chat: group(o.id, o.value), from: user(4999, 'Titler') }),
+      }))))
+      for (const id of new Set(batch.map((o) => o.id))) {
+        const mine = batch.filter((o) => o.id === id)
+        const newest = mine.reduce((a, b) => (b.date >= a.date ? b : a))
+        const now = current.get(id)
+        if (!now || now.date < newest.date) current.set(id, { value: newest.value, date: newest.date })
+        const h = history.get(id) ?? new Map<number, string>()
+        history.set(id, h)
+        let previous: { value: string; date: number } | undefined
+        for (const o of [...mine].sort((a, b) => a.date - b.date)) {
+          if (previous && (o.date === previous.date || o.value === previous.value)) continue
+          if (!h.has(o.date)) h.set(o.date, o.value)
+          previous = o
+        }
+        const sorted = [...h.entries()].sort((a, b) => a[0] - b[0])
+        h.clear()
+        sorted.forEach(([since, v], k) => { if (k === 0 || sorted[k - 1]![1] !== v) h.set(since, v) })
+        const { value, date } = current.get(id)!
+        const before = [...h.keys()].filter((since) => since <= date).sort((a, b) => b - a)[0]
+        if ((before === undefined || h.get(before) !== value) && !h.has(date)) h.set(date, value)
+      }
+    }
+    const expected = (ids: number[]) => ids.flatMap((id) => [...history.get(id)!.entries()].sort((a, b) => a[0] - b[0])
+      .map(([since, value]) => ({ id: String(id), since: String(since), value })))
+    const names = await db.sql`SELECT user_id AS id, extract(epoch FROM since)::int8 AS since, first_name AS value
+      FROM user_names WHERE user_id BETWEEN 5001 AND 5040 ORDER BY user_id, since`
+    const titles = await db.sql`SELECT chat_id AS id, extract(epoch FROM since)::int8 AS since, title AS value
+      FROM chat_titles WHERE chat_id <= -1002600000001 ORDER BY chat_id DESC, since`
+    expect(names).toEqual(expected(users))
+    expect(titles).toEqual(expected(chats))
+    expect(names.length + titles.length).toBeGreaterThan(3 * (users.length + chats.length))
   })
 })
 
