@@ -28,7 +28,9 @@ export async function writeBatch(sql: Sql, rows: UpdateRows, options: WriteOptio
   // server runs them in order without waiting for this process in between.
   await sql.begin((tx) => [
     // The batch's arrays are constants of each plan: planned for their real size, not reused.
-    tx`SET LOCAL plan_cache_mode = force_custom_plan`,
+    // No JIT: a big batch's estimates pass its thresholds, and compiling then costs more than it
+    // saves (a batch of 20,000 updates: 0.67 s against 0.52 s for the messages statement).
+    tx`SELECT set_config('plan_cache_mode', 'force_custom_plan', true), set_config('jit', 'off', true)`,
     ...lockChats(tx, [...chatIds, ...rows.chats.map((c) => c.chatId), ...rows.botMemberships.map((b) => b.chatId),
       ...rows.migrations.flatMap((m) => [m.fromChatId, m.toChatId])], chatsSeen),
     ...writeChats(tx, rows),
