@@ -41,6 +41,8 @@ const isPermanent = (error: unknown): boolean => {
   return typeof code === 'string' && /^(22|23|42)[0-9A-Z]{3}$/.test(code)
 }
 
+const CAREFUL_AFTER_REPLAY_MS = 60_000
+
 type Outcome = { stored: true } | { stored: false; refused: boolean; error: unknown }
 
 const STORED: Outcome = { stored: true }
@@ -70,6 +72,8 @@ export class BatchWriter {
   private stopRetrying = false
   private watermark: number | undefined
   private readonly seen = new SeenCache()
+  /** Until then, every message is looked for before it is inserted (see writeBatch). */
+  private carefulUntil = 0
 
   constructor(
     private readonly sql: Sql,
@@ -209,7 +213,16 @@ export class BatchWriter {
       try {
         const mark = watermark === undefined ? undefined : { botId: this.options.botId, updateId: watermark }
         const started = performance.now()
-        this.committed(await writeBatch(this.sql, rows, { watermark: mark, engine: this.options.engine, chatsSeen }))
+        const summary = await writeBatch(this.sql, rows, {
+          watermark: mark, engine: this.options.engine, chatsSeen, careful: started < this.carefulUntil,
+        })
+        if (summary.repeated) {
+          // Replays come in runs (after a restart, or a webhook delivered again): the batches
+          // that follow soon are written with care at once rather than refused first.
+          this.carefulUntil = performance.now() + CAREFUL_AFTER_REPLAY_MS
+          this.options.log.info({ updates }, 'the batch held messages stored before (a replay); it was written again with care')
+        }
+        this.committed(summary)
         this.options.log.debug({ updates, ms: Math.round(performance.now() - started) }, 'batch committed')
         if (attempt > 1) this.options.log.info({ attempt, updates }, 'database is back; batch committed')
         lane.failing = false

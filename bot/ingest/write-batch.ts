@@ -8,6 +8,8 @@ import { insertMissingChats, writeChats, writeMigrations, writeUsers } from './w
 export interface BatchSummary {
   /** Chats whose stored data changed in this batch (for cache invalidation). */
   chatIds: number[]
+  /** The batch held messages stored before (a replay): the first attempt was refused, and it was written with care. */
+  repeated: boolean
 }
 
 export interface WriteOptions {
@@ -15,15 +17,34 @@ export interface WriteOptions {
   engine?: Engine
   /** Every chat row the batch's updates carried, before the seen cache dropped repeats. */
   chatsSeen?: readonly ChatRow[]
+  /** Look for every message before inserting it (after a replay, more are likely to follow). */
+  careful?: boolean
 }
 
 /**
  * Writes one batch in one transaction. Every statement is idempotent on natural keys, so
  * writing the same batch twice (a replay after a crash) changes nothing the second time.
+ * New messages are inserted without looking for them first unless `careful`: a replayed one
+ * makes the primary key refuse the transaction, and the batch is then written again with care.
  */
 export async function writeBatch(sql: Sql, rows: UpdateRows, options: WriteOptions = {}): Promise<BatchSummary> {
-  const { watermark, engine = 'postgres', chatsSeen = rows.chats } = options
   const chatIds = touchedChats(rows)
+  if (!options.careful) {
+    try {
+      await transaction(sql, rows, chatIds, options, false)
+      return { chatIds, repeated: false }
+    } catch (error) {
+      if ((error as { code?: unknown } | null)?.code !== UNIQUE_VIOLATION) throw error
+    }
+  }
+  await transaction(sql, rows, chatIds, options, true)
+  return { chatIds, repeated: !options.careful }
+}
+
+const UNIQUE_VIOLATION = '23505'
+
+async function transaction(sql: Sql, rows: UpdateRows, chatIds: number[], options: WriteOptions, careful: boolean): Promise<void> {
+  const { watermark, engine = 'postgres', chatsSeen = rows.chats } = options
   // No statement needs an answer from an earlier one here: all are sent back to back, and the
   // server runs them in order without waiting for this process in between.
   await sql.begin((tx) => [
@@ -35,7 +56,7 @@ export async function writeBatch(sql: Sql, rows: UpdateRows, options: WriteOptio
       ...rows.migrations.flatMap((m) => [m.fromChatId, m.toChatId])], chatsSeen),
     ...writeChats(tx, rows),
     ...writeMigrations(tx, rows),
-    ...writeMessagesAndReactions(tx, engine, rows.messages, rows.edits, rows.reactions),
+    ...writeMessagesAndReactions(tx, engine, rows.messages, rows.edits, rows.reactions, careful),
     ...writeEdits(tx, rows.edits),
     ...writeReactionState(tx, engine, rows),
     ...writeMemberEvents(tx, engine, rows),
@@ -46,7 +67,6 @@ export async function writeBatch(sql: Sql, rows: UpdateRows, options: WriteOptio
     ...(watermark ? [tx`INSERT INTO bot_state (bot_id, last_update_id, updated_at) VALUES (${watermark.botId}, ${watermark.updateId}, now())
         ON CONFLICT (bot_id) DO UPDATE SET last_update_id = GREATEST(bot_state.last_update_id, excluded.last_update_id), updated_at = now()`] : []),
   ])
-  return { chatIds }
 }
 
 /** One statement of a batch's transaction, built but not sent. */

@@ -12,9 +12,13 @@ import { withRollups } from './write-rollups.ts'
  * New messages (plus edited messages the bot never saw sent: they were sent, just before it
  * looked) and reaction events, with their rollups in one pass: a reaction is credited to the
  * author of the reacted message, found among the messages inserted here or those stored before.
+ *
+ * Unless `careful`, new messages are inserted without looking for them first: they are new but
+ * after a replay, and then the primary key refuses the batch, which writeBatch writes again with
+ * care. An edited message is most often stored already, so it is always looked for.
  */
 export function writeMessagesAndReactions(
-  tx: TransactionSql, engine: Engine, messages: MessageRow[], edits: EditRow[], reactions: ReactionRow[],
+  tx: TransactionSql, engine: Engine, messages: MessageRow[], edits: EditRow[], reactions: ReactionRow[], careful = true,
 ): Statement[] {
   // Rows in key order insert in about half the time of arrival order, which jumps between the
   // chats' places in the primary key. Of rows with one key the first stays: original messages
@@ -34,9 +38,9 @@ export function writeMessagesAndReactions(
                 ${column(tx, all, 'text', (m) => m.kind)}::text[], ${column(tx, all, 'int4', (m) => m.textLength)}::int4[],
                 ${column(tx, all, 'int4', (m) => m.replyToMessageId)}::int4[], ${column(tx, all, 'bool', (m) => m.isForward)}::bool[],
                 ${column(tx, all, 'int2', (m) => m.linkCount)}::int2[], ${column(tx, all, 'int2', (m) => m.mentionCount)}::int2[],
-                ${column(tx, all, 'int2', (m) => m.hashtagCount)}::int2[])
-      AS t(chat_id, message_id, date, thread_id, sender_id, sender_type, kind, text_length, reply_to, is_forward, links, mentions, hashtags)
-    ${notStoredYet(tx, tx`messages m WHERE m.chat_id = t.chat_id AND m.message_id = t.message_id AND m.date = to_timestamp(t.date)`)}
+                ${column(tx, all, 'int2', (m) => m.hashtagCount)}::int2[], ${column(tx, all, 'bool', (m) => careful || 'editDate' in m)}::bool[])
+      AS t(chat_id, message_id, date, thread_id, sender_id, sender_type, kind, text_length, reply_to, is_forward, links, mentions, hashtags, look)
+    WHERE NOT t.look OR ${notStoredYet(tx, tx`messages m WHERE m.chat_id = t.chat_id AND m.message_id = t.message_id AND m.date = to_timestamp(t.date)`)}
     RETURNING chat_id, message_id, date, sender_id
     ), rins AS (
       INSERT INTO reaction_events (chat_id, message_id, date, actor_id, old_reactions, new_reactions, added, update_id)
@@ -69,7 +73,7 @@ export function writeMessagesAndReactions(
  * lookup by key per row: as a join, the planner may scan the whole table instead when its
  * statistics lag behind the table's growth.
  */
-const notStoredYet = (tx: TransactionSql, stored: Statement) => tx`WHERE NOT EXISTS (SELECT 1 FROM ${stored} OFFSET 0)`
+const notStoredYet = (tx: TransactionSql, stored: Statement) => tx`NOT EXISTS (SELECT 1 FROM ${stored} OFFSET 0)`
 
 const byMessageKey = (a: { chatId: number; messageId: number }, b: { chatId: number; messageId: number }) =>
   a.chatId - b.chatId || a.messageId - b.messageId
@@ -91,7 +95,7 @@ export function writeEdits(tx: TransactionSql, edits: EditRow[]): Statement[] {
     ), inserted AS (
       INSERT INTO message_edits (chat_id, message_id, edit_date, message_date)
       SELECT chat_id, message_id, to_timestamp(edit_date), to_timestamp(date) FROM input t
-      ${notStoredYet(tx, tx`message_edits e WHERE e.chat_id = t.chat_id AND e.message_id = t.message_id AND e.edit_date = to_timestamp(t.edit_date)`)}
+      WHERE ${notStoredYet(tx, tx`message_edits e WHERE e.chat_id = t.chat_id AND e.message_id = t.message_id AND e.edit_date = to_timestamp(t.edit_date)`)}
       RETURNING chat_id, message_id, edit_date
     ), counted AS (
       SELECT chat_id, message_id, count(*)::int AS n FROM inserted GROUP BY chat_id, message_id

@@ -94,6 +94,21 @@ describe('commit, then resolve', () => {
   })
 })
 
+describe('replays through the writer', () => {
+  it('a replayed batch is written again with care, and the batches soon after it with care at once', async () => {
+    const { writer: w, lines } = writer(client(), { maxDelayMs: 1 })
+    for (let id = 1; id <= 3; id++) await w.add(message(id))
+    const replays = () => lines.filter((l) => /stored before \(a replay\)/.test(l.msg)).length
+    expect(replays()).toBe(0)
+    await w.add(message(1))
+    expect(replays()).toBe(1)
+    await w.add(message(2))
+    await w.add(message(3))
+    expect(replays()).toBe(1)
+    expect(await countMessages()).toBe(3)
+  })
+})
+
 describe('database outage', () => {
   let proxy: TcpProxy
 

@@ -94,6 +94,23 @@ describe('replays', () => {
     await expectUnchangedBy(() => write(updates))
   })
 
+  it('a replay is refused by the primary key at first and written again with care; new messages and edits are not', async () => {
+    const updates = richScenario()
+    const messages = async () => (await db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM messages`)[0]!.n
+    expect((await write(updates)).repeated).toBe(false)
+    const stored = await messages()
+    expect((await write(updates)).repeated).toBe(true)
+    expect((await writeBatch(db.sql, batchOf(updates), { careful: true })).repeated).toBe(false)
+    // An edit of a stored message is looked for before it is inserted: no second attempt.
+    const chat = group(-1002100000001, 'Rich')
+    const edit = editUpdate({ ...textMessage({ chat, messageId: 2, date: T0 + 11, from: user(502, 'Bob'), text: 'hey' }), edit_date: T0 + 500 })
+    expect((await write([edit])).repeated).toBe(false)
+    const next = messageUpdate(textMessage({ chat, messageId: 7, date: T0 + 501, from: user(502, 'Bob') }))
+    expect((await write([next])).repeated).toBe(false)
+    expect(await messages()).toBe(stored + 1)
+    expect(await db.sql`SELECT edit_count FROM messages WHERE chat_id = ${chat.id} AND message_id = 2`).toEqual([{ edit_count: 1 }])
+  })
+
   it('replaying the batch whole, as single updates, or in reverse order changes no data (clock columns aside)', async () => {
     const updates = richScenario()
     await write(updates)
