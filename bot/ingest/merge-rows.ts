@@ -34,9 +34,9 @@ export function latestByKey<T>(rows: readonly T[], key: (row: T) => string | num
 
 /**
  * Per entity, the observations in date order with repeats collapsed: A, A, B, A becomes A, B, A.
- * Of observations at one instant the first stays (a history has one entry per instant). Each
- * surviving observation is a history row candidate; the writer then drops any that only repeat
- * the stored entry before them.
+ * Of observations at one instant the last stays (a history has one entry per instant, and the
+ * entity's current values follow the last one too: latestByKey). Each surviving observation is a
+ * history row candidate; the writer then drops any that only repeat the stored entry before them.
  */
 export function historyCandidates<T extends { date: number }>(
   rows: readonly T[], id: (row: T) => number, value: (row: T) => string,
@@ -50,12 +50,13 @@ export function historyCandidates<T extends { date: number }>(
   const out: T[] = []
   for (const list of byEntity.values()) {
     list.sort((a, b) => a.date - b.date)
-    let previous: T | undefined
+    const kept: T[] = []
     for (const row of list) {
-      if (previous !== undefined && (row.date === previous.date || value(row) === value(previous))) continue
-      out.push(row)
-      previous = row
+      if (kept.length > 0 && kept[kept.length - 1]!.date === row.date) kept.pop()
+      const previous = kept[kept.length - 1]
+      if (previous === undefined || value(previous) !== value(row)) kept.push(row)
     }
+    for (const row of kept) out.push(row)
   }
   return out
 }

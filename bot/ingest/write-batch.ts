@@ -34,14 +34,19 @@ export async function writeBatch(sql: Sql, rows: UpdateRows, options: WriteOptio
       await transaction(sql, rows, chatIds, options, false)
       return { chatIds, repeated: false }
     } catch (error) {
-      if ((error as { code?: unknown } | null)?.code !== UNIQUE_VIOLATION) throw error
+      if (!isRepeatedMessage(error)) throw error
     }
   }
   await transaction(sql, rows, chatIds, options, true)
   return { chatIds, repeated: !options.careful }
 }
 
-const UNIQUE_VIOLATION = '23505'
+// On TimescaleDB each chunk's copy of the key ends with the hypertable's constraint name.
+const MESSAGES_KEY = 'messages_chat_id_message_id_date_pk'
+const isRepeatedMessage = (error: unknown): boolean => {
+  const e = error as { code?: unknown; constraint_name?: unknown } | null
+  return e?.code === '23505' && typeof e.constraint_name === 'string' && e.constraint_name.endsWith(MESSAGES_KEY)
+}
 
 async function transaction(sql: Sql, rows: UpdateRows, chatIds: number[], options: WriteOptions, careful: boolean): Promise<void> {
   const { watermark, engine = 'postgres', chatsSeen = rows.chats } = options

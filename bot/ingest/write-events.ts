@@ -15,7 +15,9 @@ import { withRollups } from './write-rollups.ts'
  *
  * Unless `careful`, new messages are inserted without looking for them first: they are new but
  * after a replay, and then the primary key refuses the batch, which writeBatch writes again with
- * care. An edited message is most often stored already, so it is always looked for.
+ * care. An edited message is most often stored already, so it is always looked for, and so is
+ * one dated over a week ago: it may belong in a compressed TimescaleDB chunk (after 30 days),
+ * where TimescaleDB before 2.11 does not enforce unique keys.
  */
 export function writeMessagesAndReactions(
   tx: TransactionSql, engine: Engine, messages: MessageRow[], edits: EditRow[], reactions: ReactionRow[], careful = true,
@@ -26,6 +28,7 @@ export function writeMessagesAndReactions(
   const sorted: MessageRow[] = [...messages, ...edits].sort((a, b) => byMessageKey(a, b) || a.date - b.date)
   const all = sorted.filter((m, i) => i === 0 || byMessageKey(sorted[i - 1]!, m) !== 0 || sorted[i - 1]!.date !== m.date)
   if (all.length === 0 && reactions.length === 0) return []
+  const lookBefore = Date.now() / 1000 - LOOK_UP_AFTER_SECONDS
   return [withRollups(tx, engine, tx`
     WITH ins AS (
     INSERT INTO messages (chat_id, message_id, date, thread_id, sender_id, sender_type, kind, text_length,
@@ -38,7 +41,7 @@ export function writeMessagesAndReactions(
                 ${column(tx, all, 'text', (m) => m.kind)}::text[], ${column(tx, all, 'int4', (m) => m.textLength)}::int4[],
                 ${column(tx, all, 'int4', (m) => m.replyToMessageId)}::int4[], ${column(tx, all, 'bool', (m) => m.isForward)}::bool[],
                 ${column(tx, all, 'int2', (m) => m.linkCount)}::int2[], ${column(tx, all, 'int2', (m) => m.mentionCount)}::int2[],
-                ${column(tx, all, 'int2', (m) => m.hashtagCount)}::int2[], ${column(tx, all, 'bool', (m) => careful || 'editDate' in m)}::bool[])
+                ${column(tx, all, 'int2', (m) => m.hashtagCount)}::int2[], ${column(tx, all, 'bool', (m) => careful || 'editDate' in m || m.date < lookBefore)}::bool[])
       AS t(chat_id, message_id, date, thread_id, sender_id, sender_type, kind, text_length, reply_to, is_forward, links, mentions, hashtags, look)
     WHERE NOT t.look OR ${notStoredYet(tx, tx`messages m WHERE m.chat_id = t.chat_id AND m.message_id = t.message_id AND m.date = to_timestamp(t.date)`)}
     RETURNING chat_id, message_id, date, sender_id
@@ -64,6 +67,8 @@ export function writeMessagesAndReactions(
       WHERE i.added > 0
     )`)]
 }
+
+const LOOK_UP_AFTER_SECONDS = 7 * 86_400
 
 /**
  * Keeps rows whose key is not stored yet (repeats inside the batch are dropped before). A

@@ -94,7 +94,7 @@ describe('replays', () => {
     await expectUnchangedBy(() => write(updates))
   })
 
-  it('a replay is refused by the primary key at first and written again with care; new messages and edits are not', async () => {
+  it('a replay is refused by the primary key at first and written again with care; new messages, edits and week-old messages are not', async () => {
     const updates = richScenario()
     const messages = async () => (await db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM messages`)[0]!.n
     expect((await write(updates)).repeated).toBe(false)
@@ -107,8 +107,34 @@ describe('replays', () => {
     expect((await write([edit])).repeated).toBe(false)
     const next = messageUpdate(textMessage({ chat, messageId: 7, date: T0 + 501, from: user(502, 'Bob') }))
     expect((await write([next])).repeated).toBe(false)
-    expect(await messages()).toBe(stored + 1)
+    // Nor is a message dated over a week ago: it is looked for (compressed TimescaleDB chunks).
+    const old = messageUpdate(textMessage({ chat, messageId: 8, date: T0 - 5 * 86_400, from: user(502, 'Bob') }))
+    expect((await write([old])).repeated).toBe(false)
+    expect((await write([old])).repeated).toBe(false)
+    expect(await messages()).toBe(stored + 2)
     expect(await db.sql`SELECT edit_count FROM messages WHERE chat_id = ${chat.id} AND message_id = 2`).toEqual([{ edit_count: 1 }])
+  })
+
+  it('only a repeated message is written again with care; any other refusal is not retried', async () => {
+    let transactions = 0
+    const counted = new Proxy(db.sql, {
+      get: (target, key) => (key === 'begin' ? (...args: unknown[]) => { transactions++; return (target.begin as (...a: unknown[]) => unknown)(...args) } : Reflect.get(target, key)),
+    })
+    const chat = group(-1002100000002, 'Refusals')
+    const sent = messageUpdate(textMessage({ chat, messageId: 1, date: T0, from: user(601, 'Ivy') }))
+    await writeBatch(counted, batchOf([sent]))
+    expect(transactions).toBe(1)
+    expect((await writeBatch(counted, batchOf([sent]))).repeated).toBe(true)
+    expect(transactions).toBe(3)
+    // A unique index the batch breaks that is not the messages key: refused at once.
+    await db.sql`CREATE UNIQUE INDEX one_edit_per_message ON message_edits (chat_id, message_id)`
+    try {
+      const edits = [T0 + 5, T0 + 6].map((at) => editUpdate({ ...textMessage({ chat, messageId: 1, date: T0, from: user(601, 'Ivy') }), edit_date: at }))
+      await expect(writeBatch(counted, batchOf(edits))).rejects.toMatchObject({ code: '23505', constraint_name: 'one_edit_per_message' })
+      expect(transactions).toBe(4)
+    } finally {
+      await db.sql`DROP INDEX one_edit_per_message`
+    }
   })
 
   it('replaying the batch whole, as single updates, or in reverse order changes no data (clock columns aside)', async () => {
@@ -481,59 +507,67 @@ describe('title and name history', () => {
 
   it('name and title histories of random observations in random batches match a model that stores all and drops repeats', async () => {
     // The model is the plain rule: per batch, every observation that differs from the one before
-    // it in the batch (the first of an instant wins) becomes an entry unless one of that instant
+    // it in the batch (the last of an instant wins) becomes an entry unless one of that instant
     // exists, every entry equal to the one before it goes, and the history must end with the
     // current value (the newest observation's) unless another entry holds that instant.
     const random = rng(7)
-    const values = ['Ann', 'Bea', 'Cy']
+    const pick = <T,>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!
+    // A user's name is three columns, the last two often missing; a chat's title is one.
+    const names = [['Ann', null, null], ['Ann', 'Lee', null], ['Ann', null, 'ann'], ['Bea', 'Lee', 'bea']] as const
+    const titles = [['Club'], ['Club 2.0'], ['Klub']] as const
     const users = Array.from({ length: 40 }, (_, i) => 5001 + i)
     const chats = Array.from({ length: 20 }, (_, i) => -1002600000001 - i)
     const observations = [...users, ...chats].flatMap((id) => Array.from({ length: 8 }, () => ({
-      id, value: values[Math.floor(random() * values.length)]!, date: T0 + 1 + Math.floor(random() * 20),
+      id, value: id > 0 ? pick(names) : pick(titles), date: T0 + 1 + Math.floor(random() * 20),
     })))
     for (let i = observations.length - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1));
       [observations[i], observations[j]] = [observations[j]!, observations[i]!]
     }
-    const history = new Map<number, Map<number, string>>()
-    const current = new Map<number, { value: string; date: number }>()
+    type Value = readonly (string | null)[]
+    const same = (a: Value, b: Value) => a.every((v, k) => v === b[k])
+    const history = new Map<number, Map<number, Value>>()
+    const current = new Map<number, { value: Value; date: number }>()
     let messageId = 0
     for (let start = 0; start < observations.length;) {
       const batch = observations.slice(start, start += 1 + Math.floor(random() * 120))
-      await write(batch.map((o) => messageUpdate(textMessage({
-        messageId: ++messageId, date: o.date,
-        ...(o.id > 0 ? { chat: group(chatId, 'Names'), from: user(o.id, o.value) } : { chat: group(o.id, o.value), from: user(4999, 'Titler') }),
+      await write(batch.map(({ id, value: [first, last, username], date }) => messageUpdate(textMessage({
+        messageId: ++messageId, date,
+        ...(id > 0
+          ? { chat: group(chatId, 'Names'), from: user(id, first!, { ...(last ? { last_name: last } : {}), ...(username ? { username } : {}) }) }
+          : { chat: group(id, first!), from: user(4999, 'Titler') }),
       }))))
       for (const id of new Set(batch.map((o) => o.id))) {
         const mine = batch.filter((o) => o.id === id)
         const newest = mine.reduce((a, b) => (b.date >= a.date ? b : a))
         const now = current.get(id)
         if (!now || now.date < newest.date) current.set(id, { value: newest.value, date: newest.date })
-        const h = history.get(id) ?? new Map<number, string>()
+        const h = history.get(id) ?? new Map<number, Value>()
         history.set(id, h)
-        let previous: { value: string; date: number } | undefined
+        const observed: { value: Value; date: number }[] = []
         for (const o of [...mine].sort((a, b) => a.date - b.date)) {
-          if (previous && (o.date === previous.date || o.value === previous.value)) continue
-          if (!h.has(o.date)) h.set(o.date, o.value)
-          previous = o
+          if (observed.at(-1)?.date === o.date) observed.pop()
+          if (!observed.length || !same(observed.at(-1)!.value, o.value)) observed.push(o)
         }
+        for (const o of observed) if (!h.has(o.date)) h.set(o.date, o.value)
         const sorted = [...h.entries()].sort((a, b) => a[0] - b[0])
         h.clear()
-        sorted.forEach(([since, v], k) => { if (k === 0 || sorted[k - 1]![1] !== v) h.set(since, v) })
+        sorted.forEach(([since, v], k) => { if (k === 0 || !same(sorted[k - 1]![1], v)) h.set(since, v) })
         const { value, date } = current.get(id)!
         const before = [...h.keys()].filter((since) => since <= date).sort((a, b) => b - a)[0]
-        if ((before === undefined || h.get(before) !== value) && !h.has(date)) h.set(date, value)
+        if ((before === undefined || !same(h.get(before)!, value)) && !h.has(date)) h.set(date, value)
       }
     }
     const expected = (ids: number[]) => ids.flatMap((id) => [...history.get(id)!.entries()].sort((a, b) => a[0] - b[0])
-      .map(([since, value]) => ({ id: String(id), since: String(since), value })))
-    const names = await db.sql`SELECT user_id AS id, extract(epoch FROM since)::int8 AS since, first_name AS value
-      FROM user_names WHERE user_id BETWEEN 5001 AND 5040 ORDER BY user_id, since`
-    const titles = await db.sql`SELECT chat_id AS id, extract(epoch FROM since)::int8 AS since, title AS value
-      FROM chat_titles WHERE chat_id <= -1002600000001 ORDER BY chat_id DESC, since`
-    expect(names).toEqual(expected(users))
-    expect(titles).toEqual(expected(chats))
-    expect(names.length + titles.length).toBeGreaterThan(3 * (users.length + chats.length))
+      .map(([since, value]) => ({ id: String(id), since: String(since), value: [...value] })))
+    const storedNames = (await db.sql`SELECT user_id AS id, extract(epoch FROM since)::int8 AS since, first_name, last_name, username
+      FROM user_names WHERE user_id BETWEEN 5001 AND 5040 ORDER BY user_id, since`)
+      .map((r) => ({ id: r.id, since: r.since, value: [r.first_name, r.last_name, r.username] }))
+    const storedTitles = (await db.sql`SELECT chat_id AS id, extract(epoch FROM since)::int8 AS since, title
+      FROM chat_titles WHERE chat_id <= -1002600000001 ORDER BY chat_id DESC, since`).map((r) => ({ id: r.id, since: r.since, value: [r.title] }))
+    expect(storedNames).toEqual(expected(users))
+    expect(storedTitles).toEqual(expected(chats))
+    expect(storedNames.length + storedTitles.length).toBeGreaterThan(3 * (users.length + chats.length))
   })
 })
 
