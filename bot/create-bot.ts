@@ -32,8 +32,12 @@ export interface BotDeps {
 /** Builds the bot; starts nothing (main.ts does). */
 export function createBot(deps: BotDeps): Bot<BotContext> {
   const bot = new Bot<BotContext>(deps.token, { client: { apiRoot: deps.apiRoot }, botInfo: deps.botInfo })
-  // Honour 429 retry_after and brief network faults on outgoing calls; give up on long waits.
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 }))
+  // Honour 429 retry_after and retry Telegram's 5xx on outgoing calls; give up on long waits.
+  // Network errors are handed back: auto-retry would retry them silently, for ever and with
+  // waits growing to an hour, so an unreachable Bot API would go unsaid and polling would resume
+  // long after the network does. Startup and getUpdates log them and retry on their own terms;
+  // a reply that cannot be sent fails and is logged.
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30, rethrowHttpErrors: true }))
 
   bot.use((ctx, next) => {
     // Built on first use: most updates are stored silently and never log.

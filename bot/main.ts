@@ -92,9 +92,11 @@ async function main(): Promise<void> {
     analytics: { store, answerCache, cooldowns: config.cooldowns },
   })
   // Telegram may be unreachable for a while (network not up yet): keep trying, except on a bad token.
+  // getMe is called here rather than through bot.init(), which retries network errors itself,
+  // silently and for ever: a wrong TELEGRAM_API_ROOT or no network would go unsaid.
   for (let delay = 1000; ; delay = Math.min(delay * 2, 60_000)) {
     try {
-      await bot.init()
+      if (!bot.isInited()) bot.botInfo = await bot.api.getMe()
       await bot.api.deleteWebhook()
       break
     } catch (error) {

@@ -36,7 +36,7 @@ export async function migrateDatabase(sql: Sql, log?: Logger): Promise<Migration
     const applied: string[] = []
     applied.push(...(await applyEngineSteps(lockConn, engine === 'timescaledb' ? 'timescaledb' : 'postgres')))
     if (engine === 'timescaledb' && licensed) applied.push(...(await applyEngineSteps(lockConn, 'timescaledb-licensed')))
-    log?.info({ engine, timescaleLicensed: licensed, applied }, 'database schema is up to date')
+    log?.info({ engine, timescaleLicensed: licensed, engineStepsApplied: applied }, 'database schema is up to date')
     return { engine, timescaleLicensed: licensed, appliedEngineSteps: applied }
   } finally {
     await lockConn`SELECT pg_advisory_unlock(${MIGRATIONS_LOCK})`.catch(() => {})

@@ -41,6 +41,24 @@ const exited = (child: ChildProcess) =>
     else child.once('exit', (code) => resolve(code))
   })
 
+describe('a bot that cannot reach the Bot API at start', () => {
+  it('says so and keeps trying, and stops cleanly', async () => {
+    // Nothing listens on port 9. grammY's own start-up retries network errors silently.
+    const bot = spawn(process.execPath, ['--import', 'tsx', 'bot/main.ts'], {
+      env: { PATH: process.env.PATH, BOT_TOKEN: api.token, DATABASE_URL: database.url, TELEGRAM_API_ROOT: 'http://127.0.0.1:9', LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
+    let output = ''
+    bot.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString() })
+    const said = () => output.split('\n').filter((line) => line.includes('cannot reach the Bot API; retrying') && line.includes('127.0.0.1:9')).length
+    const until = Date.now() + 30_000
+    while (said() < 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 50))
+    expect(said()).toBeGreaterThanOrEqual(2)
+    bot.kill('SIGTERM')
+    expect(await exited(bot)).toBe(0)
+  })
+})
+
 describe('a bot killed with SIGKILL mid-stream', () => {
   it('stores every update exactly once after restarts', async () => {
     const traffic = createTrafficGenerator({ chats: 7, users: 60, seed: 7 })

@@ -2,8 +2,11 @@ import { describe, expect, it } from 'vitest'
 import pino from 'pino'
 import type { Api } from 'grammy'
 import type { Update } from 'grammy/types'
+import { createBot } from '../../bot/create-bot.ts'
 import { createCommittedFetcher } from '../../bot/polling/fetch-updates.ts'
 import { UpdateTracker } from '../../bot/polling/update-tracker.ts'
+import { memoryLogger } from '../ingest/support/memory-log.ts'
+import { testBotInfo } from '../support/bot-info.ts'
 
 const update = (id: number) => ({ update_id: id, message: { message_id: id } }) as unknown as Update
 
@@ -59,5 +62,24 @@ describe('the committed-offset fetcher', () => {
     expect(offsets).toContain(8)
     controller.abort()
     expect(await next).toEqual([])
+  })
+
+  it("through the bot's own API client an unreachable Bot API is logged and retried, not waited for in silence", async () => {
+    const { log, lines } = memoryLogger('debug')
+    // Nothing listens on port 9. The bot's API client must hand network errors back (to be
+    // logged and retried here) instead of retrying them itself, silently, with waits up to an hour.
+    const bot = createBot({
+      token: '123456:unreachable', apiRoot: 'http://127.0.0.1:9', botInfo: testBotInfo({ id: 123456, username: 'unreachable_bot' }),
+      sql: {} as never, writer: {} as never, log, warnWithoutAdmin: false,
+    })
+    const fetcher = createCommittedFetcher(bot.api, new UpdateTracker(), { timeoutSeconds: 0, log })
+    const controller = new AbortController()
+    const supplied = fetcher.supply(100, controller.signal)
+    const logged = () => lines.filter((l) => l.msg === 'cannot reach the Bot API; retrying').length
+    const until = Date.now() + 10_000
+    while (logged() < 3 && Date.now() < until) await new Promise((r) => setTimeout(r, 20))
+    controller.abort()
+    expect(logged()).toBeGreaterThanOrEqual(3)
+    expect(await supplied).toEqual([])
   })
 })
