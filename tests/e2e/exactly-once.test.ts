@@ -41,7 +41,7 @@ const exited = (child: ChildProcess) =>
     else child.once('exit', (code) => resolve(code))
   })
 
-describe('a bot that cannot reach the Bot API at start', () => {
+describe('a bot that cannot reach the Bot API, or is refused by it, at start', () => {
   it('says so and keeps trying, and stops cleanly', async () => {
     // Nothing listens on port 9. grammY's own start-up retries network errors silently.
     const bot = spawn(process.execPath, ['--import', 'tsx', 'bot/main.ts'], {
@@ -56,6 +56,17 @@ describe('a bot that cannot reach the Bot API at start', () => {
     expect(said()).toBeGreaterThanOrEqual(2)
     bot.kill('SIGTERM')
     expect(await exited(bot)).toBe(0)
+  })
+
+  it('stops with exit code 1 and says why when Telegram rejects the token', async () => {
+    const bot = spawn(process.execPath, ['--import', 'tsx', 'bot/main.ts'], {
+      env: { PATH: process.env.PATH, BOT_TOKEN: '111111:RejectedRejectedRejectedRejected', DATABASE_URL: database.url, TELEGRAM_API_ROOT: api.apiRoot, LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
+    let output = ''
+    bot.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString() })
+    expect(await exited(bot)).toBe(1)
+    expect(output).toContain('Telegram rejected BOT_TOKEN (401 Unauthorized); check the token with @BotFather')
   })
 })
 
