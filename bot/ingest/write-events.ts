@@ -17,7 +17,8 @@ import { withRollups } from './write-rollups.ts'
  * after a replay, and then the primary key refuses the batch, which writeBatch writes again with
  * care. An edited message is most often stored already, so it is always looked for, and so is
  * one dated over a week ago: it may belong in a compressed TimescaleDB chunk (after 30 days),
- * where TimescaleDB before 2.11 does not enforce unique keys.
+ * where TimescaleDB has not always enforced unique keys (not before 2.11, and see
+ * timescale/timescaledb#7743).
  */
 export function writeMessagesAndReactions(
   tx: TransactionSql, engine: Engine, messages: MessageRow[], edits: EditRow[], reactions: ReactionRow[], careful = true,
