@@ -115,6 +115,19 @@ describe('replays', () => {
     expect(await db.sql`SELECT edit_count FROM messages WHERE chat_id = ${chat.id} AND message_id = 2`).toEqual([{ edit_count: 1 }])
   })
 
+  it('the same batch written by two replicas at once is stored once: one of them finds it stored and writes it again with care', async () => {
+    const updates = richScenario()
+    await write(updates)
+    const once = await dumpAll(db.sql, CLOCK_COLUMNS)
+    await truncateAll(db.sql)
+    for (let round = 0; round < 5; round++) {
+      const [a, b] = await Promise.all([write(updates), write(updates)])
+      expect([a.repeated, b.repeated].filter(Boolean)).toHaveLength(1)
+      expect(dumpDiff(once, await dumpAll(db.sql, CLOCK_COLUMNS))).toEqual({})
+      await truncateAll(db.sql)
+    }
+  })
+
   it('only a repeated message is written again with care; any other refusal is not retried', async () => {
     let transactions = 0
     const counted = new Proxy(db.sql, {
