@@ -51,10 +51,13 @@ describe('a bot that cannot reach the Bot API, or is refused by it, at start', (
     let output = ''
     bot.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString() })
     const said = () => output.split('\n').filter((line) => line.includes('cannot reach the Bot API; retrying') && line.includes('127.0.0.1:9')).length
-    const until = Date.now() + 30_000
-    while (said() < 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 50))
-    expect(said()).toBeGreaterThanOrEqual(2)
-    bot.kill('SIGTERM')
+    try {
+      const until = Date.now() + 30_000
+      while (said() < 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 50))
+      expect(said()).toBeGreaterThanOrEqual(2)
+    } finally {
+      bot.kill('SIGTERM')
+    }
     expect(await exited(bot)).toBe(0)
   })
 
@@ -65,7 +68,11 @@ describe('a bot that cannot reach the Bot API, or is refused by it, at start', (
     })
     let output = ''
     bot.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString() })
-    expect(await exited(bot)).toBe(1)
+    const stopped = exited(bot)
+    // Should it keep running instead, it must not outlive the test.
+    const guard = setTimeout(() => bot.kill('SIGKILL'), 30_000)
+    expect(await stopped).toBe(1)
+    clearTimeout(guard)
     expect(output).toContain('Telegram rejected BOT_TOKEN (401 Unauthorized); check the token with @BotFather')
   })
 })
