@@ -25,17 +25,24 @@ export interface FetchOptions {
  * already in flight are dropped; when only those come back, it waits for progress instead of
  * asking again at once.
  */
+const LIMIT = 100
+
 export function createCommittedFetcher(api: Api, tracker: UpdateTracker, options: FetchOptions) {
   const { log } = options
   return {
     async supply(_batchSize: number, signal: AbortSignal): Promise<Update[]> {
       let retryMs = 200
       while (!signal.aborted) {
+        // The updates in flight come back first in every answer (the offset cannot pass them), so
+        // ask once half of it is room for new ones: asking whenever a few are done returned a few
+        // new updates at a time, each then committed on its own.
+        while (tracker.size > LIMIT / 2 && !signal.aborted) await tracker.waitForProgress(signal)
+        if (signal.aborted) break
         let updates: Update[]
         const offset = tracker.nextOffset
         try {
           updates = await api.getUpdates(
-            { offset, limit: 100, timeout: options.timeoutSeconds, allowed_updates: [...ALLOWED_UPDATES] },
+            { offset, limit: LIMIT, timeout: options.timeoutSeconds, allowed_updates: [...ALLOWED_UPDATES] },
             // grammY types the signal with the abort-controller polyfill; the native one is what it uses.
             signal as never,
           )

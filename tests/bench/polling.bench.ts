@@ -19,10 +19,10 @@ const currentRssMb = (pid: number) => statusMb(pid, 'VmRSS')
 const started = performance.now()
 const bot = spawn(process.execPath, ['--max-semi-space-size=64', '--import', 'tsx', 'bot/main.ts'], {
   env: {
-    PATH: process.env.PATH, BOT_TOKEN: api.token, DATABASE_URL: database.url, TELEGRAM_API_ROOT: api.apiRoot, LOG_LEVEL: 'warn',
+    PATH: process.env.PATH, BOT_TOKEN: api.token, DATABASE_URL: database.url, TELEGRAM_API_ROOT: api.apiRoot, LOG_LEVEL: process.env.BOT_LOG_LEVEL ?? 'warn',
     MALLOC_MMAP_THRESHOLD_: '67108864', MALLOC_TRIM_THRESHOLD_: '268435456', MALLOC_TOP_PAD_: '67108864',
   },
-  stdio: ['ignore', 'ignore', 'inherit'],
+  stdio: ['ignore', process.env.BOT_LOG_LEVEL ? 'inherit' : 'ignore', 'inherit'],
 })
 try {
   await api.waitFor(() => api.confirmedOffset > 0, 120_000, 'the first confirmed offset')

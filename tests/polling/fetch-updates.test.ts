@@ -64,6 +64,24 @@ describe('the committed-offset fetcher', () => {
     expect(await next).toEqual([])
   })
 
+  it('asks again only once half of an answer is room for new updates, so new updates come many at a time, not a few', async () => {
+    const tracker = new UpdateTracker()
+    const ids = Array.from({ length: 300 }, (_, i) => i + 1)
+    const { api, offsets } = telegram(ids)
+    const fetcher = createCommittedFetcher(api, tracker, { timeoutSeconds: 0, log: pino({ level: 'silent' }) })
+    const signal = new AbortController().signal
+    expect((await fetcher.supply(100, signal)).map((u) => u.update_id)).toEqual(ids.slice(0, 100))
+    const next = fetcher.supply(100, signal)
+    // 10 done: the next answer would hold 90 in flight and 10 new ones, so nothing is asked yet.
+    for (let id = 1; id <= 10; id++) tracker.finish(id)
+    await new Promise((r) => setTimeout(r, 30))
+    expect(offsets).toEqual([0])
+    for (let id = 11; id <= 60; id++) tracker.finish(id)
+    // 40 in flight: they come back with 60 new ones.
+    expect((await next).map((u) => u.update_id)).toEqual(ids.slice(100, 160))
+    expect(offsets).toEqual([0, 61])
+  })
+
   it("through the bot's own API client an unreachable Bot API is logged and retried, not waited for in silence", async () => {
     const { log, lines } = memoryLogger('debug')
     // Nothing listens on port 9. The bot's API client must hand network errors back (to be
