@@ -26,8 +26,7 @@ export function writeMessagesAndReactions(
   // Rows in key order insert in about half the time of arrival order, which jumps between the
   // chats' places in the primary key. Of rows with one key the first stays: original messages
   // come before edits (the sort is stable).
-  const sorted: MessageRow[] = [...messages, ...edits].sort((a, b) => byMessageKey(a, b) || a.date - b.date)
-  const all = sorted.filter((m, i) => i === 0 || byMessageKey(sorted[i - 1]!, m) !== 0 || sorted[i - 1]!.date !== m.date)
+  const all = sortedUnique<MessageRow>([...messages, ...edits], (a, b) => byMessageKey(a, b) || a.date - b.date)
   if (all.length === 0 && reactions.length === 0) return []
   const lookBefore = Date.now() / 1000 - LOOK_UP_AFTER_SECONDS
   return [withRollups(tx, engine, tx`
@@ -84,12 +83,17 @@ const notStoredYet = (tx: TransactionSql, stored: Statement) => tx`NOT EXISTS (S
 const byMessageKey = (a: { chatId: number; messageId: number }, b: { chatId: number; messageId: number }) =>
   a.chatId - b.chatId || a.messageId - b.messageId
 
+/** Sorts `rows` in place by `compare` (stable) and keeps the first of rows it finds equal. */
+function sortedUnique<T>(rows: T[], compare: (a: T, b: T) => number): T[] {
+  rows.sort(compare)
+  return rows.filter((row, i) => i === 0 || compare(rows[i - 1]!, row) !== 0)
+}
+
 /** Each distinct edit counts once; the stored metrics follow the newest edit. */
 export function writeEdits(tx: TransactionSql, edits: EditRow[]): Statement[] {
   const out: Statement[] = []
   if (edits.length === 0) return out
-  const sorted = [...edits].sort((a, b) => byMessageKey(a, b) || a.editDate - b.editDate)
-  const unique = sorted.filter((e, i) => i === 0 || byMessageKey(sorted[i - 1]!, e) !== 0 || sorted[i - 1]!.editDate !== e.editDate)
+  const unique = sortedUnique([...edits], (a, b) => byMessageKey(a, b) || a.editDate - b.editDate)
   out.push(tx`
     WITH input AS (
       SELECT * FROM unnest(${column(tx, unique, 'int8', (e) => e.chatId)}::int8[], ${column(tx, unique, 'int4', (e) => e.messageId)}::int4[],
