@@ -12,7 +12,7 @@ import { createRedis } from './redis.ts'
 import { AnswerCache } from './answers/answer-cache.ts'
 import { createKvStore } from './answers/redis-store.ts'
 import { registerCommands } from './features/commands-menu.ts'
-import { startDatabase, type StartedDatabase } from './start-database.ts'
+import { DatabaseSetupError, startDatabase, type StartedDatabase } from './start-database.ts'
 import { chartRenderer } from './render/index.ts'
 import { loadWatermark } from '../db/queries/bot-state.ts'
 import { resumeZoneChanges } from '../db/queries/set-chat-time-zone.ts'
@@ -66,7 +66,13 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'))
   process.on('SIGTERM', () => void shutdown('SIGTERM'))
 
-  database = await startDatabase(config, log, stopping.signal)
+  try {
+    database = await startDatabase(config, log, stopping.signal)
+  } catch (error) {
+    if (!(error instanceof DatabaseSetupError)) throw error
+    log.fatal(error.message)
+    process.exit(1)
+  }
   log.info({ engine: database.migration.engine }, 'storage engine')
   redis = config.redisUrl ? createRedis(config.redisUrl, log) : undefined
   // A failed connect is logged by the client, which keeps retrying; meanwhile memory serves.

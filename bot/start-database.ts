@@ -9,6 +9,9 @@ export interface StartedDatabase extends Database {
   stopEmbedded(): Promise<void>
 }
 
+/** The database refuses this bot for good (a wrong name, password or right): waiting will not help. */
+export class DatabaseSetupError extends Error {}
+
 /** Connects (starting the embedded server when DATABASE_URL is unset) and migrates, retrying while the server is down. */
 export async function startDatabase(config: Config, log: Logger, signal: AbortSignal): Promise<StartedDatabase> {
   const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.dataDir, log)
@@ -22,12 +25,50 @@ export async function startDatabase(config: Config, log: Logger, signal: AbortSi
     } catch (error) {
       await database.close().catch(() => {})
       if (signal.aborted) throw error
-      const code = (error as { code?: string }).code
+      const kind = databaseErrorKind(error)
+      if (kind === 'refused') {
+        await embedded?.stop().catch(() => {})
+        throw new DatabaseSetupError(`${config.databaseUrl ? `cannot use DATABASE_URL (${withoutPassword(url)})` : 'cannot use the embedded PostgreSQL'}: ${messageOf(error)}`)
+      }
       // A migration that fails on a reachable server is a bug, not an outage.
-      if (code && /^[0-9A-Z]{5}$/.test(code) && !code.startsWith('08') && !code.startsWith('57') && !code.startsWith('53')) throw error
+      if (kind === 'bug') throw error
       log.error({ err: error, attempt, retryInMs: delay }, 'database is unreachable; retrying')
       await new Promise((r) => setTimeout(r, delay))
       delay = Math.min(delay * 2, 30_000)
     }
+  }
+}
+
+/**
+ * 'down': the server cannot be reached or is not ready (no SQLSTATE, or classes 08, 53, 57P);
+ * 'refused': it answers but refuses this role or database (28, 3D000, 42501: a setting to fix);
+ * 'bug': any other SQL error. drizzle's migrator wraps the driver's error as its `cause`.
+ */
+export function databaseErrorKind(error: unknown): 'down' | 'refused' | 'bug' {
+  const code = sqlState(error) ?? sqlState((error as { cause?: unknown } | null)?.cause)
+  if (code === undefined) return 'down'
+  if (code.startsWith('08') || code.startsWith('53') || code.startsWith('57P')) return 'down'
+  if (code.startsWith('28') || code === '3D000' || code === '42501') return 'refused'
+  return 'bug'
+}
+
+function sqlState(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined
+}
+
+function messageOf(error: unknown): string {
+  const cause = (error as { cause?: unknown } | null)?.cause
+  const source = sqlState(error) === undefined && cause instanceof Error ? cause : error
+  return source instanceof Error ? source.message : String(source)
+}
+
+const withoutPassword = (url: string): string => {
+  try {
+    const u = new URL(url)
+    if (u.password) u.password = '***'
+    return u.toString()
+  } catch {
+    return 'unparsable'
   }
 }

@@ -1,0 +1,80 @@
+import { spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import postgres from 'postgres'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { databaseErrorKind } from '../../bot/start-database.ts'
+import { startFakeBotApi, type FakeBotApi } from '../support/fake-bot-api.ts'
+import { ADMIN_URL, withDatabase } from '../support/test-db.ts'
+
+let api: FakeBotApi
+const suffix = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`
+const role = `setup_role_${suffix}`
+const closedDb = `setup_closed_${suffix}`
+
+beforeAll(async () => {
+  api = await startFakeBotApi()
+  // PostgreSQL 15 and later: a role that does not own the database may not create tables in it.
+  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} })
+  await admin.unsafe(`CREATE ROLE "${role}" LOGIN`)
+  await admin.unsafe(`CREATE DATABASE "${closedDb}"`)
+  await admin.unsafe(`REVOKE CREATE ON DATABASE "${closedDb}" FROM PUBLIC`)
+  await admin.end()
+})
+afterAll(async () => {
+  await api?.close()
+  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} })
+  await admin.unsafe(`DROP DATABASE IF EXISTS "${closedDb}" WITH (FORCE)`)
+  await admin.unsafe(`DROP ROLE IF EXISTS "${role}"`)
+  await admin.end()
+})
+
+/** Runs the bot until it exits (or 30 s pass, then it is killed): its exit code and stdout. */
+async function runBot(databaseUrl: string): Promise<{ code: number | null; output: string }> {
+  const bot = spawn(process.execPath, ['--import', 'tsx', 'bot/main.ts'], {
+    env: { PATH: process.env.PATH, BOT_TOKEN: api.token, DATABASE_URL: databaseUrl, TELEGRAM_API_ROOT: api.apiRoot, LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  bot.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString() })
+  bot.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString() })
+  const guard = setTimeout(() => bot.kill('SIGKILL'), 30_000)
+  const code = await new Promise<number | null>((resolve) => bot.once('exit', resolve))
+  clearTimeout(guard)
+  return { code, output }
+}
+
+describe('a database that refuses the bot', () => {
+  it('a database that does not exist: one line naming DATABASE_URL (password hidden), exit code 1', async () => {
+    const url = new URL(withDatabase(ADMIN_URL, `missing_${suffix}`))
+    url.password = 'very-secret'
+    const { code, output } = await runBot(url.toString())
+    expect(code).toBe(1)
+    const fatal = output.trim().split('\n').filter((line) => line.includes('"level":60'))
+    expect(fatal).toHaveLength(1)
+    expect(fatal[0]).toContain(`cannot use DATABASE_URL`)
+    expect(fatal[0]).toContain(`database \\"missing_${suffix}\\" does not exist`)
+    expect(output).not.toContain('very-secret')
+    expect(output).not.toContain('retrying')
+    expect(output).not.toContain('    at ')
+  })
+
+  it('a role that may not create tables: says so once and exits 1 instead of retrying as if the server were down', async () => {
+    const url = new URL(withDatabase(ADMIN_URL, closedDb))
+    url.username = role
+    const { code, output } = await runBot(url.toString())
+    expect(code).toBe(1)
+    expect(output).toContain('permission denied')
+    expect(output).not.toContain('database is unreachable')
+  })
+})
+
+describe('what a database error means for start-up', () => {
+  it('tells an outage from a refusal and from a bug, looking through the migrator\'s wrapper', () => {
+    expect(databaseErrorKind(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))).toBe('down')
+    expect(databaseErrorKind(Object.assign(new Error('the database system is starting up'), { code: '57P03' }))).toBe('down')
+    expect(databaseErrorKind(Object.assign(new Error('connection failure'), { code: '08006' }))).toBe('down')
+    expect(databaseErrorKind(Object.assign(new Error('password authentication failed'), { code: '28P01' }))).toBe('refused')
+    expect(databaseErrorKind(new Error('Failed query: CREATE TABLE …', { cause: Object.assign(new Error('permission denied for database x'), { code: '42501' }) }))).toBe('refused')
+    expect(databaseErrorKind(new Error('Failed query: CREATE TABLE …', { cause: Object.assign(new Error('relation already exists'), { code: '42P07' }) }))).toBe('bug')
+  })
+})
