@@ -1,5 +1,5 @@
 import { connectDatabase, type Database } from '../db/client.ts'
-import { startEmbeddedPostgres } from '../db/embedded.ts'
+import { DataDirError, startEmbeddedPostgres } from '../db/embedded.ts'
 import { migrateDatabase, type MigrationResult } from '../db/migrate.ts'
 import type { Config } from './config.ts'
 import type { Logger } from './logger.ts'
@@ -14,7 +14,9 @@ export class DatabaseSetupError extends Error {}
 
 /** Connects (starting the embedded server when DATABASE_URL is unset) and migrates, retrying while the server is down. */
 export async function startDatabase(config: Config, log: Logger, signal: AbortSignal): Promise<StartedDatabase> {
-  const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.dataDir, log)
+  const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.dataDir, log).catch((error: unknown) => {
+    throw error instanceof DataDirError ? new DatabaseSetupError(`DATA_DIR: ${error.message}`) : error
+  })
   const url = config.databaseUrl ?? embedded!.url
   let delay = 500
   for (let attempt = 1; ; attempt++) {

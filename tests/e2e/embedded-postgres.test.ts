@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises'
+import { chmod, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import postgres from 'postgres'
@@ -55,4 +55,32 @@ describe('the bot without DATABASE_URL', () => {
       await api.close()
     }
   }, 180_000)
+
+  // As root the server runs as the postgres user: a DATA_DIR under a directory closed to it is
+  // said in one line before initdb runs (initdb would fail with a trace of its own).
+  it.runIf(process.getuid?.() === 0)('as root, a DATA_DIR the postgres user cannot reach: one line naming it, exit code 1', async () => {
+    const closed = await mkdtemp(path.join(tmpdir(), 'tg-closed-'))
+    try {
+      await chmod(closed, 0o700)
+      const dataDir = path.join(closed, 'data')
+      await mkdir(dataDir)
+      const child = spawn(process.execPath, ['--import', 'tsx', 'bot/main.ts'], {
+        env: { PATH: process.env.PATH, BOT_TOKEN: '123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', TELEGRAM_API_ROOT: 'http://127.0.0.1:9', DATA_DIR: dataDir, LOG_LEVEL: 'info' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+      let output = ''
+      child.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString() })
+      child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString() })
+      const guard = setTimeout(() => child.kill('SIGKILL'), 60_000)
+      const code = await new Promise<number | null>((r) => child.once('exit', r))
+      clearTimeout(guard)
+      expect(code).toBe(1)
+      const fatal = output.trim().split('\n').filter((line) => line.includes('"level":60'))
+      expect(fatal).toHaveLength(1)
+      expect(fatal[0]).toContain(`DATA_DIR: the postgres user cannot reach ${dataDir}`)
+      expect(output).not.toContain('initdb')
+    } finally {
+      await rm(closed, { recursive: true, force: true })
+    }
+  }, 90_000)
 })
