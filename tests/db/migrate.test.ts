@@ -1,0 +1,71 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { randomBytes } from 'node:crypto'
+import postgres from 'postgres'
+import { drizzle } from 'drizzle-orm/postgres-js'
+import { migrate } from 'drizzle-orm/postgres-js/migrator'
+import { describe, expect, it } from 'vitest'
+import { migrateDatabase } from '../../db/migrate.ts'
+import { ADMIN_URL, withDatabase } from '../support/test-db.ts'
+
+const MIGRATIONS = path.join(import.meta.dirname, '../../db/migrations')
+
+/** Applies the core migrations before `tag` only, as a database set up by an older release has them. */
+async function migrateUpTo(sql: postgres.Sql, tag: string): Promise<void> {
+  const older = mkdtempSync(path.join(tmpdir(), 'tg-migrations-'))
+  try {
+    cpSync(MIGRATIONS, older, { recursive: true })
+    const journalFile = path.join(older, 'meta/_journal.json')
+    const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as { entries: { idx: number; tag: string }[] }
+    const cut = journal.entries.find((e) => e.tag === tag)!.idx
+    for (const entry of journal.entries.filter((e) => e.idx >= cut)) rmSync(path.join(older, `${entry.tag}.sql`))
+    journal.entries = journal.entries.filter((e) => e.idx < cut)
+    writeFileSync(journalFile, JSON.stringify(journal))
+    await migrate(drizzle(sql), { migrationsFolder: older })
+  } finally {
+    rmSync(older, { recursive: true, force: true })
+  }
+}
+
+describe('upgrading a database set up by an older release', () => {
+  it('a TimescaleDB install from before the fillfactor migration (the 15-minute rollup is a view there) upgrades', async () => {
+    const name = `t_upgrade_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`
+    const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} })
+    await admin.unsafe(`CREATE DATABASE "${name}"`)
+    const sql = postgres(withDatabase(ADMIN_URL, name), { max: 2, onnotice: () => {} })
+    try {
+      await migrateUpTo(sql, '0007_rollup_fillfactor')
+      // What db/engine/timescaledb/0002 leaves in its place: a continuous aggregate, a view to PostgreSQL.
+      await sql.unsafe('DROP TABLE chat_activity_15m')
+      await sql.unsafe('CREATE VIEW chat_activity_15m AS SELECT chat_id, date AS bucket, 1 AS messages FROM messages')
+      await migrateDatabase(sql)
+      const [hour] = await sql<{ options: string[] }[]>`SELECT reloptions AS options FROM pg_class WHERE relname = 'chat_activity_hour'`
+      expect(hour!.options).toEqual(['fillfactor=70'])
+      const [view] = await sql<{ kind: string }[]>`SELECT relkind AS kind FROM pg_class WHERE relname = 'chat_activity_15m'`
+      expect(view!.kind).toBe('v')
+    } finally {
+      await sql.end()
+      await admin.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
+      await admin.end()
+    }
+  })
+
+  it('a plain PostgreSQL install from before it gets the fillfactor on every rollup', async () => {
+    const name = `t_upgrade_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`
+    const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} })
+    await admin.unsafe(`CREATE DATABASE "${name}"`)
+    const sql = postgres(withDatabase(ADMIN_URL, name), { max: 2, onnotice: () => {} })
+    try {
+      await migrateUpTo(sql, '0007_rollup_fillfactor')
+      await migrateDatabase(sql)
+      const rows = await sql<{ relname: string; options: string[] }[]>`
+        SELECT relname, reloptions AS options FROM pg_class WHERE relname IN ('chat_activity_15m', 'sender_day') ORDER BY relname`
+      expect(rows.map((r) => [r.relname, r.options])).toEqual([['chat_activity_15m', ['fillfactor=70']], ['sender_day', ['fillfactor=90']]])
+    } finally {
+      await sql.end()
+      await admin.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
+      await admin.end()
+    }
+  })
+})
