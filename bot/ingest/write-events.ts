@@ -197,7 +197,9 @@ function splitRepeats<T>(rows: readonly T[], key: (row: T) => string): T[][] {
 /**
  * chat_member updates are the richer source: they replace a matching service-message event
  * (same chat, user and direction within a few seconds); a service-message event is stored
- * only when no event matches it.
+ * only when no chat_member event matches it. Two service-message events never match each other:
+ * a quick rejoin (join, leave, join within seconds) is two joins. A replayed one is the same
+ * row (the natural key includes the date).
  */
 export function writeMemberEvents(tx: TransactionSql, engine: Engine, rows: UpdateRows): Statement[] {
   const events = dropMatchedServiceEvents(rows.memberEvents)
@@ -225,7 +227,7 @@ export function writeMemberEvents(tx: TransactionSql, engine: Engine, rows: Upda
       i.actor_id, i.invite_link, i.invite_link_name, i.origin::event_origin, i.update_id, i.message_id
     FROM (${input(list)}) i
     ${onlyUnmatched ? tx`WHERE NOT EXISTS (SELECT 1 FROM member_events e WHERE e.chat_id = i.chat_id AND e.user_id = i.user_id
-      AND e.direction = i.direction AND e.date BETWEEN to_timestamp(i.date) - ${window}::interval AND to_timestamp(i.date) + ${window}::interval)` : tx``}
+      AND e.direction = i.direction AND e.origin = 'chat_member' AND e.date BETWEEN to_timestamp(i.date) - ${window}::interval AND to_timestamp(i.date) + ${window}::interval)` : tx``}
     ON CONFLICT DO NOTHING
     RETURNING chat_id, date, direction, 1 AS sign`)
 

@@ -385,6 +385,61 @@ describe('member events from both sources', () => {
       ['join', 'service_message', 1], ['leave', 'service_message', 2], ['join', 'service_message', 3],
     ])
   })
+  it.each([
+    ['one batch', [[0, 1, 2]]],
+    ['a batch each', [[0], [1], [2]]],
+    ['the second join first', [[2], [0, 1]]],
+  ])('a quick rejoin seen only as service messages (join, leave, join within 8 s) is three events (%s)', async (_, batches) => {
+    const u = user(1004, 'Quick')
+    const updates = [
+      joinServiceMessage({ chat, messageId: 11, date: T0, from: u, members: [u] }),
+      leftServiceMessage({ chat, messageId: 12, date: T0 + 4, from: u, left: u }),
+      joinServiceMessage({ chat, messageId: 13, date: T0 + 8, from: u, members: [u] }),
+    ]
+    for (const batch of batches) await write(batch.map((i) => updates[i]!))
+    await write(updates)
+    const rows = await eventsOf(1004)
+    expect(rows.map((r) => [r.event, r.origin, r.message_id])).toEqual([
+      ['join', 'service_message', 11], ['leave', 'service_message', 12], ['join', 'service_message', 13],
+    ])
+    const [r] = await db.sql`SELECT sum(joins)::int AS joins, sum(leaves)::int AS leaves FROM chat_activity_day WHERE chat_id = ${chat.id}`
+    expect(r).toEqual({ joins: 2, leaves: 1 })
+  })
+
+  it('a quick rejoin seen both ways, in any order of batches, is three chat_member events and counts 2 joins, 1 leave', async () => {
+    const u = user(1005, 'Quick both')
+    const service = [
+      joinServiceMessage({ chat, messageId: 21, date: T0, from: u, members: [u] }),
+      leftServiceMessage({ chat, messageId: 22, date: T0 + 4, from: u, left: u }),
+      joinServiceMessage({ chat, messageId: 23, date: T0 + 8, from: u, members: [u] }),
+    ]
+    const chatMember = [
+      chatMemberUpdate({ chat, from: u, date: T0, old: member(u, 'left'), now: member(u, 'member') }),
+      chatMemberUpdate({ chat, from: u, date: T0 + 4, old: member(u, 'member'), now: member(u, 'left') }),
+      chatMemberUpdate({ chat, from: u, date: T0 + 8, old: member(u, 'left'), now: member(u, 'member') }),
+    ]
+    const random = rng(7)
+    for (let round = 0; round < 6; round++) {
+      await truncateAll(db.sql)
+      const all = [...service, ...chatMember]
+      for (let i = all.length - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1))
+        ;[all[i], all[j]] = [all[j]!, all[i]!]
+      }
+      // Random batches, in the shuffled order.
+      for (let i = 0; i < all.length;) {
+        const size = 1 + Math.floor(random() * 3)
+        await write(all.slice(i, i + size))
+        i += size
+      }
+      const rows = await eventsOf(1005)
+      expect(rows.map((r) => [r.event, r.origin, Number(r.at) - T0])).toEqual([
+        ['join', 'chat_member', 0], ['leave', 'chat_member', 4], ['join', 'chat_member', 8],
+      ])
+      const [r] = await db.sql`SELECT sum(joins)::int AS joins, sum(leaves)::int AS leaves FROM chat_activity_day WHERE chat_id = ${chat.id}`
+      expect(r).toEqual({ joins: 2, leaves: 1 })
+    }
+  })
 })
 
 describe('reactions', () => {
