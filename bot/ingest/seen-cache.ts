@@ -12,6 +12,11 @@ const sameUser = (a: UserRow, b: UserRow) =>
 interface Seen<T> {
   /** The newest observation of the stored value, as a row that can be written again. */
   row: T
+  /**
+   * Since when that value is surely in force: the earliest observation of it handed over, or
+   * the newest one when another value was handed over for a time before it (out of order).
+   */
+  since: number
 }
 
 /**
@@ -47,8 +52,10 @@ export class SeenCache {
 }
 
 /**
- * One pass: an entity with a row that differs from what was handed over before is changed, and
- * all its rows go out after that earlier observation; meanwhile the newest row is remembered.
+ * One pass: an entity with a row that says something new is changed, and all its rows go out
+ * after the observation handed over before; meanwhile the newest row is remembered. A row says
+ * nothing new when it shows the remembered value at a time that value is surely in force; an
+ * older sighting of it (lanes hand batches over out of order) may start it earlier in the history.
  */
 function handOver<T extends { date: number }>(
   rows: readonly T[], seen: Map<number, Seen<T>>, id: (row: T) => number, same: (a: T, b: T) => boolean,
@@ -58,9 +65,19 @@ function handOver<T extends { date: number }>(
   for (const row of rows) {
     const entity = id(row)
     const known = seen.get(entity)
-    if (!changed.has(entity) && !(known && same(known.row, row))) changed.set(entity, known?.row)
-    if (!known) seen.set(entity, { row })
-    else if (row.date >= known.row.date) known.row = row
+    const repeat = known !== undefined && same(known.row, row)
+    if (!changed.has(entity) && !(repeat && row.date >= known.since)) changed.set(entity, known?.row)
+    if (!known) seen.set(entity, { row, since: row.date })
+    else if (repeat) {
+      if (row.date > known.row.date) known.row = row
+      if (row.date < known.since) known.since = row.date
+    } else if (row.date >= known.row.date) {
+      known.row = row
+      known.since = row.date
+    } else {
+      // Another value held at some time before the newest sighting: only from that sighting on is the value sure.
+      known.since = known.row.date
+    }
   }
   if (changed.size === 0) return []
   const out: T[] = []

@@ -361,4 +361,43 @@ describe('names and titles through the writer', () => {
       { title: 'Club', since: String(T0 + 1) }, { title: 'Club 2.0', since: String(T0 + 2) }, { title: 'Club', since: String(T0 + 3) },
     ])
   })
+
+  // Lanes hand their batches over in any interleaving of their own orders, so the seen cache meets
+  // older sightings after newer ones. Three sightings of one user, dated 1, 2 and 3 s, each name X
+  // or Y, each in a chat of lane 0 or lane 1: every interleaving must leave the true history.
+  it('every order in which two lanes may hand three sightings over leaves the true name history', async () => {
+    const { writer: w } = writer(client(), { maxDelayMs: 0 })
+    const chats = [group(-1003100000010, 'Lane 0'), group(-1003100000011, 'Lane 1')]
+    function* interleavings(a: number[], b: number[]): Generator<number[]> {
+      if (a.length === 0 || b.length === 0) { yield [...a, ...b]; return }
+      for (const rest of interleavings(a.slice(1), b)) yield [a[0]!, ...rest]
+      for (const rest of interleavings(a, b.slice(1))) yield [b[0]!, ...rest]
+    }
+    let userId = 3000
+    let messageId = 0
+    let orders = 0
+    const wrong: string[] = []
+    for (let names = 0; names < 8; names++) {
+      for (let lanes = 0; lanes < 8; lanes++) {
+        const sightings = [0, 1, 2].map((i) => ({ at: i + 1, name: (names >> i) & 1 ? 'Y' : 'X', lane: (lanes >> i) & 1 }))
+        const truth = sightings.filter((s, i) => i === 0 || sightings[i - 1]!.name !== s.name).map((s) => `${s.name}@${s.at}`)
+        const ofLane = (lane: number) => [0, 1, 2].filter((i) => sightings[i]!.lane === lane)
+        for (const order of interleavings(ofLane(0), ofLane(1))) {
+          userId++
+          orders++
+          for (const i of order) {
+            const s = sightings[i]!
+            await w.add(rowsOf(messageUpdate(textMessage({ chat: chats[s.lane]!, messageId: ++messageId, date: T0 + s.at, from: user(userId, s.name) }))))
+          }
+          const got = (await db.sql<{ first_name: string; at: number }[]>`
+            SELECT first_name, extract(epoch FROM since)::int - ${T0} AS at FROM user_names WHERE user_id = ${userId} ORDER BY since`)
+            .map((r) => `${r.first_name}@${r.at}`)
+          if (got.join() !== truth.join()) wrong.push(`${order.map((i) => `${sightings[i]!.name}@${sightings[i]!.at}`).join(' ')}: ${got.join(' ')}`)
+        }
+      }
+    }
+    expect(orders).toBe(160)
+    expect(wrong).toEqual([])
+  })
 })
+
