@@ -56,6 +56,16 @@ function chatIdOf(update: Update): number {
   return typeof id === 'number' ? id : 0
 }
 
+const CLOCK_AHEAD_WARNING_SECONDS = 600
+const CLOCK_WARNING_EVERY_MS = 600_000
+
+/** When Telegram says the update happened (an edit: when it was edited). */
+function dateOf(update: Update): number | undefined {
+  const date = update.edited_message?.edit_date ?? (update.message ?? update.message_reaction ?? update.message_reaction_count ??
+    update.chat_member ?? update.my_chat_member)?.date
+  return typeof date === 'number' ? date : undefined
+}
+
 function chatIdOfRows(rows: UpdateRows): number {
   return (rows.messages[0] ?? rows.edits[0] ?? rows.reactions[0] ?? rows.reactionCounts[0] ?? rows.memberEvents[0] ??
     rows.botMemberships[0] ?? rows.chats[0])?.chatId ?? 0
@@ -74,6 +84,7 @@ export class BatchWriter {
   private readonly seen = new SeenCache()
   /** Until then, every message is looked for before it is inserted (see writeBatch). */
   private carefulUntil = 0
+  private clockWarnedUntil = 0
 
   constructor(
     private readonly sql: Sql,
@@ -90,9 +101,12 @@ export class BatchWriter {
     try {
       const result = mapUpdate(update, this.options.botId, pending.rows)
       if (result.skipped !== undefined) {
-        this.options.log.debug({ update_id: update.update_id, reason: result.skipped }, 'update not stored')
+        // The update's id and kind, not its content (message text stays out of the logs).
+        if (result.bad) this.options.log.warn({ update_id: update.update_id, kinds: Object.keys(update), reason: result.skipped }, 'an update the bot cannot store as it is; it is skipped')
+        else this.options.log.debug({ update_id: update.update_id, reason: result.skipped }, 'update not stored')
         return NOTHING_TO_STORE
       }
+      this.checkClock(update)
     } catch (error) {
       pending.rewind()
       // The update's id and kind, not its content: message text stays out of the logs too.
@@ -100,6 +114,22 @@ export class BatchWriter {
       return NOTHING_TO_STORE
     }
     return this.queued(lane)
+  }
+
+  /**
+   * Telegram dates updates by its servers' clock. One well ahead of this machine's means this
+   * clock is behind: everything is stored all the same, but "today" and every period are read
+   * off this clock. Said at most every ten minutes.
+   */
+  private checkClock(update: Update): void {
+    const date = dateOf(update)
+    if (date === undefined) return
+    const now = Date.now()
+    const aheadSeconds = date - now / 1000
+    if (aheadSeconds < CLOCK_AHEAD_WARNING_SECONDS || now < this.clockWarnedUntil) return
+    this.clockWarnedUntil = now + CLOCK_WARNING_EVERY_MS
+    this.options.log.warn({ update_id: update.update_id, aheadMinutes: Math.round(aheadSeconds / 60) },
+      "an update is dated ahead of this machine's clock: is the clock right? (periods such as today follow it)")
   }
 
   /** Queues rows mapped elsewhere; resolves once they are committed. */

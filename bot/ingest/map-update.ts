@@ -8,7 +8,18 @@ import {
   emptyRows, type ChatRow, type MemberEventRow, type MessageContent, type MessageRow, type SenderType, type UpdateRows, type UserRow,
 } from './rows.ts'
 
-export type MapResult = { rows: UpdateRows; skipped?: undefined } | { rows?: undefined; skipped: string }
+/** `bad`: the update breaks what the Bot API promises (logged as a warning); otherwise there is just nothing to store. */
+export type MapResult = { rows: UpdateRows; skipped?: undefined } | { rows?: undefined; skipped: string; bad: boolean }
+type Skip = Extract<MapResult, { skipped: string }>
+const bad = (reason: string): Skip => ({ skipped: reason, bad: true })
+const nothing = (reason: string): Skip => ({ skipped: reason, bad: false })
+
+// Update kinds of the Bot API that hold nothing this bot records (or that it does not ask for).
+const OTHER_KINDS = new Set([
+  'channel_post', 'edited_channel_post', 'business_connection', 'business_message', 'edited_business_message',
+  'deleted_business_messages', 'inline_query', 'chosen_inline_result', 'callback_query', 'shipping_query',
+  'pre_checkout_query', 'purchased_paid_media', 'poll', 'poll_answer', 'chat_join_request', 'chat_boost', 'removed_chat_boost',
+])
 
 const GROUP_TYPES = new Set(['group', 'supergroup'])
 // Placeholder `from` users Telegram sets when the real sender is a chat.
@@ -26,19 +37,19 @@ export function mapUpdate(update: Update, botId: number, rows: UpdateRows = empt
   if (update.chat_member) return mapChatMember(rows, update.chat_member, update.update_id)
   if (update.my_chat_member) return mapMyChatMember(rows, update.my_chat_member, update.update_id)
   const kind = Object.keys(update).find((k) => k !== 'update_id') ?? 'empty'
-  return { skipped: `nothing to store for ${kind}` }
+  return OTHER_KINDS.has(kind) ? nothing(`nothing to store for ${kind}`) : bad(`an update of a kind this bot does not know: ${kind}`)
 }
 
-function groupCheck(chat: Chat | undefined, date: unknown): string | undefined {
-  if (!chat || !isSafeId(chat.id)) return 'chat is missing'
-  if (!GROUP_TYPES.has(chat.type)) return `not a group (${chat.type})`
-  if (!isPlausibleDate(date)) return `implausible date ${String(date)}`
+function groupCheck(chat: Chat | undefined, date: unknown): Skip | undefined {
+  if (!chat || !isSafeId(chat.id)) return bad('chat is missing')
+  if (!GROUP_TYPES.has(chat.type)) return nothing(`not a group (${chat.type})`)
+  if (!isPlausibleDate(date)) return bad(`implausible date ${String(date)}`)
   return undefined
 }
 
 function mapMessage(rows: UpdateRows, message: Message, botId: number): MapResult {
   const problem = groupCheck(message.chat, message.date)
-  if (problem) return { skipped: problem }
+  if (problem) return problem
   const chat = message.chat
   rows.chats.push(chatRow(chat, message.date))
   addSender(rows, message)
@@ -65,10 +76,10 @@ function mapMessage(rows: UpdateRows, message: Message, botId: number): MapResul
 
 function mapEdit(rows: UpdateRows, message: Message): MapResult {
   const problem = groupCheck(message.chat, message.date)
-  if (problem) return { skipped: problem }
-  if (!isPlausibleDate(message.edit_date)) return { skipped: `edit without a plausible edit_date` }
+  if (problem) return problem
+  if (!isPlausibleDate(message.edit_date)) return bad(`edit without a plausible edit_date (${String(message.edit_date)})`)
   const content = messageContent(message)
-  if (!content) return { skipped: 'edited service message' }
+  if (!content) return nothing('edited service message')
   rows.chats.push(chatRow(message.chat, message.edit_date))
   addSender(rows, message, message.edit_date)
   rows.edits.push({ ...messageRow(message, content), editDate: message.edit_date })
@@ -122,9 +133,9 @@ function serviceEvent(
 
 function mapReaction(rows: UpdateRows, r: MessageReactionUpdated, updateId: number): MapResult {
   const problem = groupCheck(r.chat, r.date)
-  if (problem) return { skipped: problem }
+  if (problem) return problem
   const actorId = r.user?.id ?? r.actor_chat?.id
-  if (!isSafeId(actorId)) return { skipped: 'reaction without an actor' }
+  if (!isSafeId(actorId)) return bad('reaction without an actor')
   rows.chats.push(chatRow(r.chat, r.date))
   if (r.user) rows.users.push(userRow(r.user, r.date))
   const oldReactions = (r.old_reaction ?? []).map(reactionKey)
@@ -137,8 +148,9 @@ function mapReaction(rows: UpdateRows, r: MessageReactionUpdated, updateId: numb
 }
 
 function mapReactionCount(rows: UpdateRows, r: MessageReactionCountUpdated): MapResult {
-  if (!r.chat || !isSafeId(r.chat.id) || r.chat.type === 'private') return { skipped: 'reaction count outside a group or channel' }
-  if (!isPlausibleDate(r.date)) return { skipped: `implausible date ${String(r.date)}` }
+  if (!r.chat || !isSafeId(r.chat.id)) return bad('chat is missing')
+  if (r.chat.type === 'private') return nothing('reaction count outside a group or channel')
+  if (!isPlausibleDate(r.date)) return bad(`implausible date ${String(r.date)}`)
   rows.chats.push(chatRow(r.chat, r.date))
   const reactions = (r.reactions ?? []).map((c) => ({ key: reactionKey(c.type), count: c.total_count }))
   rows.reactionCounts.push({
@@ -158,11 +170,11 @@ const isMember = (m: ChatMember): boolean =>
 
 function mapChatMember(rows: UpdateRows, u: ChatMemberUpdated, updateId: number): MapResult {
   const problem = groupCheck(u.chat, u.date)
-  if (problem) return { skipped: problem }
+  if (problem) return problem
   const user = u.new_chat_member?.user
-  if (!user || !isSafeId(user.id) || !u.old_chat_member) return { skipped: 'chat_member without a user' }
+  if (!user || !isSafeId(user.id) || !u.old_chat_member) return bad('chat_member without a user')
   const change = classifyChange(u)
-  if (!change) return { skipped: `no membership change (${u.old_chat_member.status} → ${u.new_chat_member.status})` }
+  if (!change) return nothing(`no membership change (${u.old_chat_member.status} → ${u.new_chat_member.status})`)
   rows.chats.push(chatRow(u.chat, u.date))
   rows.users.push(userRow(user, u.date))
   if (u.from && isSafeId(u.from.id) && u.from.id !== user.id) rows.users.push(userRow(u.from, u.date))
@@ -203,8 +215,8 @@ function classifyChange(u: ChatMemberUpdated): Change | null {
 
 function mapMyChatMember(rows: UpdateRows, u: ChatMemberUpdated, updateId: number): MapResult {
   const problem = groupCheck(u.chat, u.date)
-  if (problem) return { skipped: problem }
-  if (!u.old_chat_member || !u.new_chat_member) return { skipped: 'my_chat_member without statuses' }
+  if (problem) return problem
+  if (!u.old_chat_member || !u.new_chat_member) return bad('my_chat_member without statuses')
   rows.chats.push(chatRow(u.chat, u.date))
   if (u.from && isSafeId(u.from.id)) rows.users.push(userRow(u.from, u.date))
   rows.botMemberships.push({

@@ -6,12 +6,14 @@ export function cleanText(value: string | undefined | null): string | null {
   return value.includes('\u0000') ? value.replace(NUL, '') : value
 }
 
-// Telegram started in August 2013; a date before that, or more than a day ahead, is not real.
+// Telegram started in August 2013, and its dates are its own servers' clock: this machine's
+// clock is no guide (one set a few days back would make every update look like it came from
+// the future). Only dates no Telegram server can have sent are refused.
 const EARLIEST = Date.UTC(2013, 7, 1) / 1000
-const AHEAD_SECONDS = 86_400
+const LATEST = Date.UTC(2100, 0, 1) / 1000
 
-export function isPlausibleDate(date: unknown, nowSeconds = Date.now() / 1000): date is number {
-  return typeof date === 'number' && Number.isInteger(date) && date >= EARLIEST && date <= nowSeconds + AHEAD_SECONDS
+export function isPlausibleDate(date: unknown): date is number {
+  return typeof date === 'number' && Number.isInteger(date) && date >= EARLIEST && date < LATEST
 }
 
 export function isSafeId(id: unknown): id is number {

@@ -2,7 +2,7 @@ import postgres, { type Sql } from 'postgres'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { BatchWriter, type BatchWriterOptions } from '../../bot/ingest/batch-writer.ts'
 import { createTestDatabase, withDatabase, ADMIN_URL, type TestDatabase } from '../support/test-db.ts'
-import { memoryLogger, PINO_ERROR, type LogLine } from './support/memory-log.ts'
+import { memoryLogger, PINO_ERROR, PINO_WARN, type LogLine } from './support/memory-log.ts'
 import { truncateAll } from './support/tables.ts'
 import { TcpProxy } from './support/tcp-proxy.ts'
 import {
@@ -286,6 +286,32 @@ describe('record(): updates mapped straight into the batch', () => {
     expect(await db.sql`SELECT message_id FROM messages ORDER BY message_id`).toEqual([{ message_id: 1 }, { message_id: 2 }, { message_id: 4 }])
     expect(await db.sql`SELECT user_id FROM users ORDER BY user_id`).toEqual([{ user_id: '2001' }, { user_id: '2012' }, { user_id: '2999' }])
     expect(lines.filter((l) => l.msg === 'the database refused an update; it is skipped')).toHaveLength(1)
+  })
+})
+
+describe('updates it skips, and dates ahead of this clock', () => {
+  it('an update that breaks the Bot API\'s promises is skipped with a warning naming it (not its text); one with nothing to store only at debug', async () => {
+    const { writer: w, lines } = writer(client(), { maxDelayMs: 5 })
+    const dated1970 = messageUpdate(textMessage({ chat, messageId: 1, date: 86_400, from: sender, text: 'secret words' }))
+    const privateChat = messageUpdate({ ...textMessage({ chat, messageId: 2, date: T0, from: sender }), chat: { id: 5, type: 'private', first_name: 'P' } })
+    await Promise.all([w.record(dated1970), w.record(privateChat)])
+    const warned = lines.filter((l) => l.level === PINO_WARN)
+    expect(warned).toHaveLength(1)
+    expect(warned[0]).toMatchObject({ update_id: dated1970.update_id, kinds: ['update_id', 'message'], reason: 'implausible date 86400' })
+    expect(JSON.stringify(lines)).not.toContain('secret words')
+    expect(lines.filter((l) => l.msg === 'update not stored')).toMatchObject([{ update_id: privateChat.update_id, reason: 'not a group (private)' }])
+    expect(await db.sql`SELECT count(*)::int AS n FROM messages`).toEqual([{ n: 0 }])
+  })
+
+  it("updates dated two days ahead of this machine's clock are stored, and the clock is questioned once", async () => {
+    const { writer: w, lines } = writer(client(), { maxDelayMs: 5 })
+    const ahead = Math.floor(Date.now() / 1000) + 2 * 86_400
+    await Promise.all([1, 2, 3].map((id) => w.record(messageUpdate(textMessage({ chat, messageId: id, date: ahead + id, from: sender })))))
+    expect(await db.sql`SELECT count(*)::int AS n FROM messages`).toEqual([{ n: 3 }])
+    const warned = lines.filter((l) => l.level === PINO_WARN)
+    expect(warned).toHaveLength(1)
+    expect(warned[0]!.msg).toContain("ahead of this machine's clock")
+    expect(Math.abs((warned[0]!.aheadMinutes as number) - 2 * 1440)).toBeLessThanOrEqual(1)
   })
 })
 

@@ -145,12 +145,18 @@ describe('real fixtures', () => {
     expect(rowsOf(fixtureUpdate(FX.pinned)).messages).toEqual([])
   })
 
+  it('an update of a kind the Bot API did not have when this was written is skipped as one to warn about', () => {
+    const result = mapUpdate(fixtureUpdate(FX.unknownKind), BOT)
+    expect(result).toMatchObject({ skipped: expect.stringMatching(/a kind this bot does not know/), bad: true })
+  })
+
   it.each([
-    FX.unknownKind, 'huginn__channel_post__252965476', 'tgdocs_webhooks__callback_query', 'tgdocs_webhooks__inline_query',
+    'huginn__channel_post__252965476', 'tgdocs_webhooks__callback_query', 'tgdocs_webhooks__inline_query',
     'tgdocs_webhooks__chosen_inline_result', 'teloxide__chat_boost__chat_boost_updated__L1082',
     'teloxide__removed_chat_boost__chat_boost_removed__L1147', 'teloxide__purchased_paid_media__paid_media_purchased_de__L1206',
   ])('update kinds with nothing to store are skipped: %s', (name) => {
     expect(skipped(fixtureUpdate(name))).toMatch(/nothing to store/)
+    expect(mapUpdate(fixtureUpdate(name), BOT)).toMatchObject({ bad: false })
   })
 
   it.each([
@@ -260,11 +266,18 @@ describe('synthetic chat_member changes (Bot API ChatMemberUpdated)', () => {
     expect(skipped(u)).toMatch(/no membership change/)
   })
 
-  it('a chat_member update in the far future or in 1970 is skipped', () => {
+  it('a chat_member update dated before Telegram or in 2100 is skipped as one to warn about', () => {
     for (const d of [86_400, 4_102_444_800]) {
       const u = chatMemberUpdate({ chat, from: alice, date: d, old: member(alice, 'left'), now: member(alice, 'member') })
       expect(skipped(u)).toMatch(/date/)
+      expect(mapUpdate(u, BOT)).toMatchObject({ bad: true })
     }
+  })
+
+  it("an update dated days ahead of this machine's clock is stored: Telegram's clock is the one that counts", () => {
+    const ahead = Math.floor(Date.now() / 1000) + 3 * 86_400
+    const u = chatMemberUpdate({ chat, from: alice, date: ahead, old: member(alice, 'left'), now: member(alice, 'member') })
+    expect(rowsOf(u).memberEvents.map((e) => e.date)).toEqual([ahead])
   })
 })
 

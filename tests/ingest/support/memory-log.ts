@@ -14,4 +14,5 @@ export function memoryLogger(level = 'debug'): { log: Logger; lines: LogLine[] }
 }
 
 export const PINO_ERROR = 50
+export const PINO_WARN = 40
 export const PINO_INFO = 30
