@@ -4,8 +4,8 @@ import type { Chat, ChatMember, Message, ReactionType, Update, User } from 'gram
 import { mapUpdate } from '../../../bot/ingest/map-update.ts'
 import { emptyRows, type UpdateRows } from '../../../bot/ingest/rows.ts'
 
-// Real Bot API samples (read-only, see their README.md).
-const DIR = process.env.UPDATE_FIXTURES ?? fileURLToPath(new URL('../../../../shared/fixtures/updates/', import.meta.url))
+// Real Bot API samples (copies of ../shared/fixtures/updates, read-only: see their README.md).
+const DIR = process.env.UPDATE_FIXTURES ?? fileURLToPath(new URL('../../fixtures/updates/', import.meta.url))
 
 /** A whole `Update` from updates/<name>.json. */
 export function fixtureUpdate(name: string): Update {

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
-// The real chart files (Telegram's 2019 chart contest data, the StatsGraph JSON format); read-only.
-const DIR = process.env.STATSGRAPH_FIXTURES ?? fileURLToPath(new URL('../../../../shared/fixtures/statsgraph/', import.meta.url))
+// The real chart files (Telegram's 2019 chart contest data, the StatsGraph JSON format): copies of ../shared/fixtures/statsgraph, read-only.
+const DIR = process.env.STATSGRAPH_FIXTURES ?? fileURLToPath(new URL('../../fixtures/statsgraph/', import.meta.url))
 
 export function fixtureText(name: string): string {
   return readFileSync(`${DIR}/${name}`, 'utf8')
