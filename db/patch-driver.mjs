@@ -1,40 +1,75 @@
-// Run after every install (npm's postinstall): guards postgres.js 3.4.9 against a known crash.
-// When a connection closes while a small write is still scheduled on setImmediate, nextWrite()
-// dereferences the closed socket and throws from the timer, outside any await: the process dies
-// (porsager/postgres#1154, #1208; the fix proposed in #1209 is applied here). A batch that
-// sends its statements back to back meets this whenever the database drops the connection
-// mid-batch. With the guard the queries get a CONNECTION_CLOSED error and the batch is retried.
+// Run after every install (npm's postinstall): three fixes to postgres.js 3.4.9 that the batch
+// writer relies on. Each is small, marked, and checked by .ci/run; the install fails if the
+// driver's code they apply to has changed (then check whether upstream fixed it).
+//
+// 1. Closed-socket guard. When a connection closes while a small write is still scheduled on
+//    setImmediate, nextWrite() dereferences the closed socket and throws from the timer, outside
+//    any await: the process dies (porsager/postgres#1154, #1208; the fix proposed in #1209). A
+//    batch that sends its statements back to back meets this whenever the database drops the
+//    connection mid-batch. With the guard the queries get a CONNECTION_CLOSED error and the batch
+//    is retried.
+// 2. A COPY FROM STDIN the server refuses after the data is sent (a replayed message breaking the
+//    primary key) never settled the writable: the transaction hung and its connection stayed idle
+//    in an aborted transaction (porsager/postgres#1173; the fix proposed in #1183). With the fix
+//    the writable fails with the server's error and the transaction rolls back.
+// 3. No Nagle delay. A COPY ends with a small CopyDone right after its data; with Nagle's algorithm
+//    on, that message waited for the server's delayed ACK, about 40 ms a batch. Every message the
+//    driver writes is complete, so nothing is gained by holding one back.
 import { readFileSync, writeFileSync, existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
 const root = fileURLToPath(new URL('../node_modules/postgres/', import.meta.url))
-const MARK = '/* tg-analytics: closed-socket guard */'
-const ORIGINAL = `  function nextWrite(fn) {
-    const x = socket.write(chunk, fn)`
-const GUARDED = `  function nextWrite(fn) {
-    ${MARK}
+
+export const PATCHES = [
+  {
+    mark: '/* tg-analytics: closed-socket guard */',
+    original: `  function nextWrite(fn) {
+    const x = socket.write(chunk, fn)`,
+    patched: (mark) => `  function nextWrite(fn) {
+    ${mark}
     if (socket === null) {
       nextWriteTimer !== null && clearImmediate(nextWriteTimer)
       chunk = nextWriteTimer = null
       error(Errors.connection('CONNECTION_CLOSED', options))
       return false
     }
-    const x = socket.write(chunk, fn)`
+    const x = socket.write(chunk, fn)`,
+  },
+  {
+    mark: '/* tg-analytics: failed COPY settles */',
+    original: `  function errored(err) {
+    stream && (stream.destroy(err), stream = null)`,
+    patched: (mark) => `  function errored(err) {
+    stream && (stream.destroy(err), stream = null)
+    ${mark}
+    final && (final(err), final = null)`,
+  },
+  {
+    mark: '/* tg-analytics: no Nagle delay */',
+    original: `      keep_alive && socket.setKeepAlive && socket.setKeepAlive(true, 1000 * keep_alive)`,
+    patched: (mark) => `      keep_alive && socket.setKeepAlive && socket.setKeepAlive(true, 1000 * keep_alive)
+      ${mark}
+      socket.setNoDelay && socket.setNoDelay(true)`,
+  },
+]
 
-let patched = 0
+let files = 0
 for (const file of ['src/connection.js', 'cjs/src/connection.js', 'cf/src/connection.js']) {
   const path = root + file
   if (!existsSync(path)) continue
-  const text = readFileSync(path, 'utf8')
-  if (text.includes(MARK)) { patched++; continue }
-  if (!text.includes(ORIGINAL)) {
-    console.error(`db/patch-driver.mjs: ${path} no longer has the unguarded nextWrite(); check whether postgres.js fixed it upstream and update this script`)
-    process.exit(1)
+  let text = readFileSync(path, 'utf8')
+  for (const { mark, original, patched } of PATCHES) {
+    if (text.includes(mark)) continue
+    if (!text.includes(original)) {
+      console.error(`db/patch-driver.mjs: ${path} no longer has the code "${mark}" applies to; check whether postgres.js fixed it upstream and update this script`)
+      process.exit(1)
+    }
+    text = text.replace(original, patched(mark))
   }
-  writeFileSync(path, text.replace(ORIGINAL, GUARDED))
-  patched++
+  writeFileSync(path, text)
+  files++
 }
-if (patched === 0 && existsSync(root)) {
-  console.error('db/patch-driver.mjs: no postgres.js connection.js found to guard')
+if (files === 0 && existsSync(root)) {
+  console.error('db/patch-driver.mjs: no postgres.js connection.js found to patch')
   process.exit(1)
 }

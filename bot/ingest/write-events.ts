@@ -1,4 +1,5 @@
 import type { TransactionSql } from 'postgres'
+import { BinaryCopy, binaryRowBytes } from './copy-binary.ts'
 import { column, joinList, LIST_SEPARATOR } from './pg-arrays.ts'
 import { dropMatchedServiceEvents, latestByKey, MEMBER_MATCH_WINDOW_SECONDS } from './merge-rows.ts'
 import type { EditRow, MessageRow, ReactionRow, UpdateRows } from './rows.ts'
@@ -9,41 +10,93 @@ import { withRollups } from './write-rollups.ts'
 // Messages, edits, reactions, member events and the bot's own membership: the events of a batch.
 
 /**
+ * A batch's new messages and its edits' messages, in key order: rows in key order insert in about
+ * half the time of arrival order, which jumps between the chats' places in the primary key. Of
+ * rows with one key the first stays: original messages come before edits (the sort is stable).
+ * `copied` are the ones sent by COPY without a lookup (see writeMessagesAndReactions); `looked`
+ * go in behind a lookup: every one when `careful`, else edited messages (most often stored
+ * already) and messages dated over a week ago (see LOOK_UP_AFTER_SECONDS).
+ */
+export function splitMessages(messages: MessageRow[], edits: EditRow[], careful: boolean): { copied: MessageRow[]; looked: MessageRow[] } {
+  const all = sortedUnique<MessageRow>([...messages, ...edits], (a, b) => byMessageKey(a, b) || a.date - b.date)
+  if (careful) return { copied: [], looked: all }
+  const lookBefore = Date.now() / 1000 - LOOK_UP_AFTER_SECONDS
+  const copied: MessageRow[] = []
+  const looked: MessageRow[] = []
+  for (const m of all) ('editDate' in m || m.date < lookBefore || !fitsColumns(m) ? looked : copied).push(m)
+  return { copied, looked }
+}
+
+const isInt4 = (v: number | null) => v === null || (Number.isInteger(v) && v >= -2_147_483_648 && v <= 2_147_483_647)
+const isInt2 = (v: number) => Number.isInteger(v) && v >= -32_768 && v <= 32_767
+
+/**
+ * Whether the binary COPY can carry the row. One that cannot (a message id past int4, say) goes
+ * the looked-up way, where the database refuses it and that update alone is skipped (BatchWriter).
+ */
+const fitsColumns = (m: MessageRow): boolean =>
+  isInt4(m.messageId) && isInt4(m.threadId) && isInt4(m.textLength) && isInt4(m.replyToMessageId) &&
+  isInt2(m.linkCount) && isInt2(m.mentionCount) && isInt2(m.hashtagCount)
+
+export const COPY_MESSAGES = `COPY messages (chat_id, message_id, date, thread_id, sender_id, sender_type, kind, text_length,
+  reply_to_message_id, is_forward, link_count, mention_count, hashtag_count) FROM STDIN (FORMAT binary)`
+
+/** COPY_MESSAGES's data for `rows`, each field in its column's type (splitMessages has checked the ranges). */
+export function messagesCopyData(rows: readonly MessageRow[]): Buffer {
+  let capacity = 0
+  for (const m of rows) capacity += binaryRowBytes(13, 3 * 8 + 4 * 4 + 1 + 3 * 2) + m.senderType.length + m.kind.length
+  const copy = new BinaryCopy(capacity)
+  for (const m of rows) {
+    copy.row(13)
+    copy.int8(m.chatId)
+    copy.int4(m.messageId)
+    copy.timestamptz(m.date)
+    copy.int4(m.threadId)
+    copy.int8(m.senderId)
+    copy.label(m.senderType)
+    copy.label(m.kind)
+    copy.int4(m.textLength)
+    copy.int4(m.replyToMessageId)
+    copy.bool(m.isForward)
+    copy.int2(m.linkCount)
+    copy.int2(m.mentionCount)
+    copy.int2(m.hashtagCount)
+  }
+  return copy.finish()
+}
+
+/**
  * New messages (plus edited messages the bot never saw sent: they were sent, just before it
  * looked) and reaction events, with their rollups in one pass: a reaction is credited to the
  * author of the reacted message, found among the messages inserted here or those stored before.
  *
- * Unless `careful`, new messages are inserted without looking for them first: they are new but
- * after a replay, and then the primary key refuses the batch, which writeBatch writes again with
- * care. An edited message is most often stored already, so it is always looked for, and so is
- * one dated over a week ago: it may belong in a compressed TimescaleDB chunk (after 30 days),
- * where TimescaleDB has not always enforced unique keys (not before 2.11, and see
+ * `copied` were stored by a COPY earlier in the transaction (writeBatch), without looking for
+ * them first: they are new but after a replay, and then the primary key refuses the batch, which
+ * writeBatch writes again with care. Here they only count in the rollups. `looked` are inserted
+ * behind a lookup. An edited message is most often stored already, so it is always looked for,
+ * and so is one dated over a week ago: it may belong in a compressed TimescaleDB chunk (after 30
+ * days), where TimescaleDB has not always enforced unique keys (not before 2.11, and see
  * timescale/timescaledb#7743).
  */
 export function writeMessagesAndReactions(
-  tx: TransactionSql, engine: Engine, messages: MessageRow[], edits: EditRow[], reactions: ReactionRow[], careful = true,
+  tx: TransactionSql, engine: Engine, copied: MessageRow[], looked: MessageRow[], reactions: ReactionRow[],
 ): Statement[] {
-  // Rows in key order insert in about half the time of arrival order, which jumps between the
-  // chats' places in the primary key. Of rows with one key the first stays: original messages
-  // come before edits (the sort is stable).
-  const all = sortedUnique<MessageRow>([...messages, ...edits], (a, b) => byMessageKey(a, b) || a.date - b.date)
-  if (all.length === 0 && reactions.length === 0) return []
-  const lookBefore = Date.now() / 1000 - LOOK_UP_AFTER_SECONDS
+  if (copied.length === 0 && looked.length === 0 && reactions.length === 0) return []
   return [withRollups(tx, engine, tx`
     WITH ins AS (
     INSERT INTO messages (chat_id, message_id, date, thread_id, sender_id, sender_type, kind, text_length,
       reply_to_message_id, is_forward, link_count, mention_count, hashtag_count)
     SELECT t.chat_id, t.message_id, to_timestamp(t.date), t.thread_id, t.sender_id, t.sender_type::sender_type,
       t.kind::message_kind, t.text_length, t.reply_to, t.is_forward, t.links, t.mentions, t.hashtags
-    FROM unnest(${column(tx, all, 'int8', (m) => m.chatId)}::int8[], ${column(tx, all, 'int4', (m) => m.messageId)}::int4[],
-                ${column(tx, all, 'int8', (m) => m.date)}::int8[], ${column(tx, all, 'int4', (m) => m.threadId)}::int4[],
-                ${column(tx, all, 'int8', (m) => m.senderId)}::int8[], ${column(tx, all, 'text', (m) => m.senderType)}::text[],
-                ${column(tx, all, 'text', (m) => m.kind)}::text[], ${column(tx, all, 'int4', (m) => m.textLength)}::int4[],
-                ${column(tx, all, 'int4', (m) => m.replyToMessageId)}::int4[], ${column(tx, all, 'bool', (m) => m.isForward)}::bool[],
-                ${column(tx, all, 'int2', (m) => m.linkCount)}::int2[], ${column(tx, all, 'int2', (m) => m.mentionCount)}::int2[],
-                ${column(tx, all, 'int2', (m) => m.hashtagCount)}::int2[], ${column(tx, all, 'bool', (m) => careful || 'editDate' in m || m.date < lookBefore)}::bool[])
-      AS t(chat_id, message_id, date, thread_id, sender_id, sender_type, kind, text_length, reply_to, is_forward, links, mentions, hashtags, look)
-    WHERE NOT t.look OR ${notStoredYet(tx, tx`messages m WHERE m.chat_id = t.chat_id AND m.message_id = t.message_id AND m.date = to_timestamp(t.date)`)}
+    FROM unnest(${column(tx, looked, 'int8', (m) => m.chatId)}::int8[], ${column(tx, looked, 'int4', (m) => m.messageId)}::int4[],
+                ${column(tx, looked, 'int8', (m) => m.date)}::int8[], ${column(tx, looked, 'int4', (m) => m.threadId)}::int4[],
+                ${column(tx, looked, 'int8', (m) => m.senderId)}::int8[], ${column(tx, looked, 'text', (m) => m.senderType)}::text[],
+                ${column(tx, looked, 'text', (m) => m.kind)}::text[], ${column(tx, looked, 'int4', (m) => m.textLength)}::int4[],
+                ${column(tx, looked, 'int4', (m) => m.replyToMessageId)}::int4[], ${column(tx, looked, 'bool', (m) => m.isForward)}::bool[],
+                ${column(tx, looked, 'int2', (m) => m.linkCount)}::int2[], ${column(tx, looked, 'int2', (m) => m.mentionCount)}::int2[],
+                ${column(tx, looked, 'int2', (m) => m.hashtagCount)}::int2[])
+      AS t(chat_id, message_id, date, thread_id, sender_id, sender_type, kind, text_length, reply_to, is_forward, links, mentions, hashtags)
+    WHERE ${notStoredYet(tx, tx`messages m WHERE m.chat_id = t.chat_id AND m.message_id = t.message_id AND m.date = to_timestamp(t.date)`)}
     RETURNING chat_id, message_id, date, sender_id
     ), rins AS (
       INSERT INTO reaction_events (chat_id, message_id, date, actor_id, old_reactions, new_reactions, added, update_id)
@@ -61,7 +114,12 @@ export function writeMessagesAndReactions(
     ), delta AS (
       SELECT chat_id, date AS at, sender_id, 1 AS messages, 0 AS reactions, 0 AS joins, 0 AS leaves FROM ins
       UNION ALL
-      -- The statement's own inserts are not visible to it: the reacted message is looked up in both.
+      SELECT t.chat_id, to_timestamp(t.date), t.sender_id, 1, 0, 0, 0 -- copied: every one was stored
+      FROM unnest(${column(tx, copied, 'int8', (m) => m.chatId)}::int8[], ${column(tx, copied, 'int8', (m) => m.date)}::int8[],
+                  ${column(tx, copied, 'int8', (m) => m.senderId)}::int8[]) AS t(chat_id, date, sender_id)
+      UNION ALL
+      -- The statement's own inserts are not visible to it: the reacted message is looked up in both
+      -- (the copied ones are: the COPY came before this statement).
       SELECT i.chat_id, i.date, COALESCE(n.sender_id, ${reactedAuthor(tx)}), 0, i.added::int, 0, 0
       FROM rins i LEFT JOIN ins n ON n.chat_id = i.chat_id AND n.message_id = i.message_id
       WHERE i.added > 0

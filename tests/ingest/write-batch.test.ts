@@ -115,6 +115,25 @@ describe('replays', () => {
     expect(await db.sql`SELECT edit_count FROM messages WHERE chat_id = ${chat.id} AND message_id = 2`).toEqual([{ edit_count: 1 }])
   })
 
+  it('new messages sent by COPY are stored exactly as the looked-up path stores them, every column of every table', async () => {
+    const updates = richScenario()
+    expect(batchOf(updates).messages.length).toBeGreaterThan(5)
+    await writeBatch(db.sql, batchOf(updates), { careful: true })
+    const looked = await dumpAll(db.sql, CLOCK_COLUMNS)
+    await truncateAll(db.sql)
+    await write(updates)
+    expect(dumpDiff(looked, await dumpAll(db.sql, CLOCK_COLUMNS))).toEqual({})
+  })
+
+  it('a refused COPY leaves no connection behind in an aborted transaction', async () => {
+    const updates = richScenario()
+    await write(updates)
+    for (let i = 0; i < 3; i++) expect((await write(updates)).repeated).toBe(true)
+    const [aborted] = await db.sql<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle in transaction (aborted)'`
+    expect(aborted!.n).toBe(0)
+  })
+
   it('the same batch written by two replicas at once is stored once: one of them finds it stored and writes it again with care', async () => {
     const updates = richScenario()
     await write(updates)

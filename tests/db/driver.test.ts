@@ -1,0 +1,41 @@
+import postgres from 'postgres'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestDatabase, type TestDatabase } from '../support/test-db.ts'
+
+// db/patch-driver.mjs fixes postgres.js (npm's postinstall); these fail without the fix.
+let db: TestDatabase
+
+beforeAll(async () => {
+  db = await createTestDatabase('driver')
+  await db.sql`CREATE TABLE copied (id int PRIMARY KEY)`
+})
+afterAll(async () => {
+  await db?.drop()
+})
+
+describe('COPY FROM STDIN through postgres.js', () => {
+  it('a COPY the server refuses after its data is sent fails with the server\'s error, and the transaction rolls back', async () => {
+    // One connection: a leaked one (idle in an aborted transaction) would hang the next query.
+    const sql = postgres(db.url, { max: 1, onnotice: () => {} })
+    try {
+      await sql`INSERT INTO copied VALUES (1)`
+      const attempt = sql.begin(async (tx) => {
+        await tx`INSERT INTO copied VALUES (2)`
+        const stream = await tx`COPY copied (id) FROM STDIN`.writable()
+        await new Promise<void>((resolve, reject) => {
+          stream.once('error', reject)
+          stream.once('finish', resolve)
+          stream.end('3\n1\n')
+        })
+      })
+      const outcome = await Promise.race([
+        attempt.then(() => 'stored', (error: { code?: string; constraint_name?: string }) => `${error.code} ${error.constraint_name}`),
+        new Promise((r) => setTimeout(() => r('still waiting after 10 s'), 10_000)),
+      ])
+      expect(outcome).toBe('23505 copied_pkey')
+      expect(await sql`SELECT id FROM copied ORDER BY id`).toEqual([{ id: 1 }])
+    } finally {
+      await sql.end({ timeout: 1 })
+    }
+  })
+})
