@@ -17,6 +17,8 @@ interface Seen<T> {
    * the newest one when another value was handed over for a time before it (out of order).
    */
   since: number
+  /** The newest date of another value's sighting handed over before `row` (-Infinity: none). */
+  other: number
 }
 
 /**
@@ -67,16 +69,19 @@ function handOver<T extends { date: number }>(
     const known = seen.get(entity)
     const repeat = known !== undefined && same(known.row, row)
     if (!changed.has(entity) && !(repeat && row.date >= known.since)) changed.set(entity, known?.row)
-    if (!known) seen.set(entity, { row, since: row.date })
+    if (!known) seen.set(entity, { row, since: row.date, other: -Infinity })
     else if (repeat) {
       if (row.date > known.row.date) known.row = row
-      if (row.date < known.since) known.since = row.date
+      // Earlier only when no other value was sighted between this sighting and `since`.
+      if (row.date < known.since && row.date > known.other) known.since = row.date
     } else if (row.date >= known.row.date) {
+      known.other = known.row.date
       known.row = row
       known.since = row.date
     } else {
       // Another value held at some time before the newest sighting: only from that sighting on is the value sure.
       known.since = known.row.date
+      if (row.date > known.other) known.other = row.date
     }
   }
   if (changed.size === 0) return []
