@@ -42,21 +42,23 @@ export async function startDatabase(config: Config, log: Logger, signal: AbortSi
 }
 
 /**
- * 'down': the server cannot be reached or is not ready (no SQLSTATE, or classes 08, 53, 57P);
- * 'refused': it answers but refuses this role or database (28, 3D000, 42501: a setting to fix);
- * 'bug': any other SQL error. drizzle's migrator wraps the driver's error as its `cause`.
+ * 'down': the server cannot be reached, is not ready or cut the work short (no SQLSTATE, or
+ * classes 08, 53, 57); 'refused': it answers but refuses this role or database (28, 3D000, 42501:
+ * a setting to fix); 'bug': any other SQL error. drizzle's migrator wraps the driver's error as
+ * its `cause`.
  */
 export function databaseErrorKind(error: unknown): 'down' | 'refused' | 'bug' {
   const code = sqlState(error) ?? sqlState((error as { cause?: unknown } | null)?.cause)
   if (code === undefined) return 'down'
-  if (code.startsWith('08') || code.startsWith('53') || code.startsWith('57P')) return 'down'
+  if (code.startsWith('08') || code.startsWith('53') || code.startsWith('57')) return 'down'
   if (code.startsWith('28') || code === '3D000' || code === '42501') return 'refused'
   return 'bug'
 }
 
+/** The SQLSTATE of an error the server sent (it has a severity); Node's own codes (EPIPE…) are not. */
 function sqlState(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | null)?.code
-  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined
+  const e = error as { code?: unknown; severity?: unknown } | null
+  return typeof e?.severity === 'string' && typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) ? e.code : undefined
 }
 
 function messageOf(error: unknown): string {

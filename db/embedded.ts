@@ -61,8 +61,9 @@ export async function startEmbeddedPostgres(dataDir: string, log?: Logger): Prom
     onError: (message) => log?.debug({ postgres: String(message).trim() }, 'embedded postgres'),
   })
   const asRoot = process.getuid?.() === 0
-  // Checked before initdb too, which would otherwise fail with a long trace of its own.
-  if (asRoot) assertPostgresUserCan('-x', root)
+  // Checked before initdb too, which would otherwise fail with a long trace of its own; unless
+  // the user does not exist yet: the embedded server creates it when it initialises.
+  if (asRoot && postgresUserExists()) assertPostgresUserCan('-x', root)
   if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) {
     log?.info({ databaseDir }, 'initialising the embedded PostgreSQL data directory')
     await server.initialise()
@@ -74,6 +75,8 @@ export async function startEmbeddedPostgres(dataDir: string, log?: Logger): Prom
   log?.info({ port: settings.port, databaseDir }, 'embedded PostgreSQL is running')
   return { url, stop: () => server.stop() }
 }
+
+const postgresUserExists = (): boolean => spawnSync('id', ['-u', 'postgres']).status === 0
 
 /** As root, the server runs as `postgres`, which must reach (`-x`) or write (`-w`) the directory through every parent. */
 function assertPostgresUserCan(test: '-x' | '-w', dir: string): void {

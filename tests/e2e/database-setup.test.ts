@@ -70,11 +70,16 @@ describe('a database that refuses the bot', () => {
 
 describe('what a database error means for start-up', () => {
   it('tells an outage from a refusal and from a bug, looking through the migrator\'s wrapper', () => {
+    // What the server sends carries a severity (postgres.js's PostgresError); Node's own errors do not.
+    const server = (message: string, code: string) => Object.assign(new Error(message), { code, severity: 'ERROR' })
     expect(databaseErrorKind(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))).toBe('down')
-    expect(databaseErrorKind(Object.assign(new Error('the database system is starting up'), { code: '57P03' }))).toBe('down')
-    expect(databaseErrorKind(Object.assign(new Error('connection failure'), { code: '08006' }))).toBe('down')
-    expect(databaseErrorKind(Object.assign(new Error('password authentication failed'), { code: '28P01' }))).toBe('refused')
-    expect(databaseErrorKind(new Error('Failed query: CREATE TABLE …', { cause: Object.assign(new Error('permission denied for database x'), { code: '42501' }) }))).toBe('refused')
-    expect(databaseErrorKind(new Error('Failed query: CREATE TABLE …', { cause: Object.assign(new Error('relation already exists'), { code: '42P07' }) }))).toBe('bug')
+    expect(databaseErrorKind(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }))).toBe('down')
+    expect(databaseErrorKind(new Error('Failed query: …', { cause: Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }) }))).toBe('down')
+    expect(databaseErrorKind(server('the database system is starting up', '57P03'))).toBe('down')
+    expect(databaseErrorKind(server('canceling statement due to statement timeout', '57014'))).toBe('down')
+    expect(databaseErrorKind(server('connection failure', '08006'))).toBe('down')
+    expect(databaseErrorKind(server('password authentication failed', '28P01'))).toBe('refused')
+    expect(databaseErrorKind(new Error('Failed query: CREATE TABLE …', { cause: server('permission denied for database x', '42501') }))).toBe('refused')
+    expect(databaseErrorKind(new Error('Failed query: CREATE TABLE …', { cause: server('relation already exists', '42P07') }))).toBe('bug')
   })
 })
