@@ -15,6 +15,7 @@ import { registerCommands } from './features/commands-menu.ts'
 import { DatabaseSetupError, startDatabase, type StartedDatabase } from './start-database.ts'
 import { chartRenderer } from './render/index.ts'
 import { loadWatermark } from '../db/queries/bot-state.ts'
+import { missingDriverFixes } from '../db/driver-check.ts'
 import { resumeZoneChanges } from '../db/queries/set-chat-time-zone.ts'
 
 const SHUTDOWN_GRACE_MS = 25_000
@@ -31,6 +32,11 @@ async function main(): Promise<void> {
     throw error
   }
   const log = createLogger(config.logLevel)
+  const missingFixes = missingDriverFixes()
+  if (missingFixes.length > 0) {
+    log.fatal({ missing: missingFixes }, 'postgres.js lacks fixes this bot needs (was npm run with --ignore-scripts?); apply them with: node db/patch-driver.mjs')
+    process.exit(1)
+  }
   const stopping = new AbortController()
   let polling: Polling | undefined
   let database: StartedDatabase | undefined

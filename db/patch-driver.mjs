@@ -17,41 +17,9 @@
 //    driver writes is complete, so nothing is gained by holding one back.
 import { readFileSync, writeFileSync, existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { PATCHES } from './driver-patches.mjs'
 
 const root = fileURLToPath(new URL('../node_modules/postgres/', import.meta.url))
-
-export const PATCHES = [
-  {
-    mark: '/* tg-analytics: closed-socket guard */',
-    original: `  function nextWrite(fn) {
-    const x = socket.write(chunk, fn)`,
-    patched: (mark) => `  function nextWrite(fn) {
-    ${mark}
-    if (socket === null) {
-      nextWriteTimer !== null && clearImmediate(nextWriteTimer)
-      chunk = nextWriteTimer = null
-      error(Errors.connection('CONNECTION_CLOSED', options))
-      return false
-    }
-    const x = socket.write(chunk, fn)`,
-  },
-  {
-    mark: '/* tg-analytics: failed COPY settles */',
-    original: `  function errored(err) {
-    stream && (stream.destroy(err), stream = null)`,
-    patched: (mark) => `  function errored(err) {
-    stream && (stream.destroy(err), stream = null)
-    ${mark}
-    final && (final(err), final = null)`,
-  },
-  {
-    mark: '/* tg-analytics: no Nagle delay */',
-    original: `      keep_alive && socket.setKeepAlive && socket.setKeepAlive(true, 1000 * keep_alive)`,
-    patched: (mark) => `      keep_alive && socket.setKeepAlive && socket.setKeepAlive(true, 1000 * keep_alive)
-      ${mark}
-      socket.setNoDelay && socket.setNoDelay(true)`,
-  },
-]
 
 let files = 0
 for (const file of ['src/connection.js', 'cjs/src/connection.js', 'cf/src/connection.js']) {

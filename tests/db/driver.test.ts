@@ -1,5 +1,11 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 import postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { missingDriverFixes } from '../../db/driver-check.ts'
+import { PATCHES } from '../../db/driver-patches.mjs'
 import { createTestDatabase, type TestDatabase } from '../support/test-db.ts'
 
 // db/patch-driver.mjs fixes postgres.js (npm's postinstall); these fail without the fix.
@@ -36,6 +42,21 @@ describe('COPY FROM STDIN through postgres.js', () => {
       expect(await sql`SELECT id FROM copied ORDER BY id`).toEqual([{ id: 1 }])
     } finally {
       await sql.end({ timeout: 1 })
+    }
+  })
+})
+
+describe('the installed driver', () => {
+  it('has every fix of db/patch-driver.mjs (bot/main.ts refuses to start otherwise), and a copy without one is told apart', () => {
+    expect(missingDriverFixes()).toEqual([])
+    const installed = path.resolve(path.dirname(createRequire(import.meta.url).resolve('postgres')), '../../src/connection.js')
+    const dir = mkdtempSync(path.join(tmpdir(), 'tg-driver-'))
+    try {
+      const copy = path.join(dir, 'connection.js')
+      writeFileSync(copy, readFileSync(installed, 'utf8').replace(PATCHES[1]!.mark, ''))
+      expect(missingDriverFixes(copy)).toEqual([PATCHES[1]!.mark])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
     }
   })
 })
