@@ -48,23 +48,14 @@ type Outcome = { stored: true } | { stored: false; refused: boolean; error: unkn
 const STORED: Outcome = { stored: true }
 const NOTHING_TO_STORE = Promise.resolve()
 
-/** The chat an update belongs to (0 when it names none). */
-function chatIdOf(update: Update): number {
-  const about = update.message ?? update.edited_message ?? update.message_reaction ?? update.message_reaction_count ??
+/** The event an update carries (the message, the reaction, the member change…), if it is one the bot records. */
+function eventOf(update: Update): { chat?: { id?: unknown }; date?: unknown; edit_date?: unknown } | undefined {
+  return update.message ?? update.edited_message ?? update.message_reaction ?? update.message_reaction_count ??
     update.chat_member ?? update.my_chat_member
-  const id = (about as { chat?: { id?: unknown } } | undefined)?.chat?.id
-  return typeof id === 'number' ? id : 0
 }
 
 const CLOCK_AHEAD_WARNING_SECONDS = 600
 const CLOCK_WARNING_EVERY_MS = 600_000
-
-/** When Telegram says the update happened (an edit: when it was edited). */
-function dateOf(update: Update): number | undefined {
-  const date = update.edited_message?.edit_date ?? (update.message ?? update.message_reaction ?? update.message_reaction_count ??
-    update.chat_member ?? update.my_chat_member)?.date
-  return typeof date === 'number' ? date : undefined
-}
 
 function chatIdOfRows(rows: UpdateRows): number {
   return (rows.messages[0] ?? rows.edits[0] ?? rows.reactions[0] ?? rows.reactionCounts[0] ?? rows.memberEvents[0] ??
@@ -96,7 +87,9 @@ export class BatchWriter {
   /** Maps an update to rows and queues them; resolves once they are committed (at once when there is nothing to store). */
   record(update: Update): Promise<void> {
     if (this.closed) return Promise.reject(new Error('batch writer is closed'))
-    const lane = this.laneOf(chatIdOf(update))
+    const event = eventOf(update)
+    const chatId = event?.chat?.id
+    const lane = this.laneOf(typeof chatId === 'number' ? chatId : 0)
     const pending = lane.pending
     try {
       const result = mapUpdate(update, this.options.botId, pending.rows)
@@ -106,7 +99,9 @@ export class BatchWriter {
         else this.options.log.debug({ update_id: update.update_id, reason: result.skipped }, 'update not stored')
         return NOTHING_TO_STORE
       }
-      this.checkClock(update)
+      // When Telegram says it happened (an edit: when it was edited).
+      const date = event?.edit_date ?? event?.date
+      if (typeof date === 'number') this.checkClock(update.update_id, date)
     } catch (error) {
       pending.rewind()
       // The update's id and kind, not its content: message text stays out of the logs too.
@@ -121,14 +116,12 @@ export class BatchWriter {
    * clock is behind: everything is stored all the same, but "today" and every period are read
    * off this clock. Said at most every ten minutes.
    */
-  private checkClock(update: Update): void {
-    const date = dateOf(update)
-    if (date === undefined) return
+  private checkClock(updateId: number, date: number): void {
     const now = Date.now()
     const aheadSeconds = date - now / 1000
     if (aheadSeconds < CLOCK_AHEAD_WARNING_SECONDS || now < this.clockWarnedUntil) return
     this.clockWarnedUntil = now + CLOCK_WARNING_EVERY_MS
-    this.options.log.warn({ update_id: update.update_id, aheadMinutes: Math.round(aheadSeconds / 60) },
+    this.options.log.warn({ update_id: updateId, aheadMinutes: Math.round(aheadSeconds / 60) },
       "an update is dated ahead of this machine's clock: is the clock right? (periods such as today follow it)")
   }
 

@@ -14,6 +14,9 @@ export const ALLOWED_UPDATES = [
   'callback_query',
 ] as const
 
+/** Updates asked for per getUpdates (the Bot API's most). */
+const LIMIT = 100
+
 export interface FetchOptions {
   timeoutSeconds: number
   log: Logger
@@ -25,8 +28,6 @@ export interface FetchOptions {
  * already in flight are dropped; when only those come back, it waits for progress instead of
  * asking again at once.
  */
-const LIMIT = 100
-
 export function createCommittedFetcher(api: Api, tracker: UpdateTracker, options: FetchOptions) {
   const { log } = options
   return {
