@@ -28,13 +28,24 @@ async function migrateUpTo(sql: postgres.Sql, tag: string): Promise<void> {
   }
 }
 
+/** Runs `test` against a database of its own, empty, and drops it afterwards. */
+async function withEmptyDatabase(test: (sql: postgres.Sql) => Promise<void>): Promise<void> {
+  const name = `t_upgrade_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`
+  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} })
+  await admin.unsafe(`CREATE DATABASE "${name}"`)
+  const sql = postgres(withDatabase(ADMIN_URL, name), { max: 2, onnotice: () => {} })
+  try {
+    await test(sql)
+  } finally {
+    await sql.end()
+    await admin.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
+    await admin.end()
+  }
+}
+
 describe('upgrading a database set up by an older release', () => {
-  it('a TimescaleDB install from before the fillfactor migration (the 15-minute rollup is a view there) upgrades', async () => {
-    const name = `t_upgrade_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`
-    const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} })
-    await admin.unsafe(`CREATE DATABASE "${name}"`)
-    const sql = postgres(withDatabase(ADMIN_URL, name), { max: 2, onnotice: () => {} })
-    try {
+  it('a TimescaleDB install from before the fillfactor migration (the 15-minute rollup is a view there) upgrades', () =>
+    withEmptyDatabase(async (sql) => {
       await migrateUpTo(sql, '0007_rollup_fillfactor')
       // What db/engine/timescaledb/0002 leaves in its place: a continuous aggregate, a view to PostgreSQL.
       await sql.unsafe('DROP TABLE chat_activity_15m')
@@ -44,28 +55,14 @@ describe('upgrading a database set up by an older release', () => {
       expect(hour!.options).toEqual(['fillfactor=70'])
       const [view] = await sql<{ kind: string }[]>`SELECT relkind AS kind FROM pg_class WHERE relname = 'chat_activity_15m'`
       expect(view!.kind).toBe('v')
-    } finally {
-      await sql.end()
-      await admin.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
-      await admin.end()
-    }
-  })
+    }))
 
-  it('a plain PostgreSQL install from before it gets the fillfactor on every rollup', async () => {
-    const name = `t_upgrade_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`
-    const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} })
-    await admin.unsafe(`CREATE DATABASE "${name}"`)
-    const sql = postgres(withDatabase(ADMIN_URL, name), { max: 2, onnotice: () => {} })
-    try {
+  it('a plain PostgreSQL install from before it gets the fillfactor on every rollup', () =>
+    withEmptyDatabase(async (sql) => {
       await migrateUpTo(sql, '0007_rollup_fillfactor')
       await migrateDatabase(sql)
       const rows = await sql<{ relname: string; options: string[] }[]>`
         SELECT relname, reloptions AS options FROM pg_class WHERE relname IN ('chat_activity_15m', 'sender_day') ORDER BY relname`
       expect(rows.map((r) => [r.relname, r.options])).toEqual([['chat_activity_15m', ['fillfactor=70']], ['sender_day', ['fillfactor=90']]])
-    } finally {
-      await sql.end()
-      await admin.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
-      await admin.end()
-    }
-  })
+    }))
 })

@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { databaseErrorKind } from '../../bot/start-database.ts'
 import { startFakeBotApi, type FakeBotApi } from '../support/fake-bot-api.ts'
+import { runBotUntilExit } from '../support/run-bot.ts'
 import { ADMIN_URL, withDatabase } from '../support/test-db.ts'
 
 let api: FakeBotApi
@@ -28,20 +28,8 @@ afterAll(async () => {
   await admin.end()
 })
 
-/** Runs the bot until it exits (or 30 s pass, then it is killed): its exit code and stdout. */
-async function runBot(databaseUrl: string): Promise<{ code: number | null; output: string }> {
-  const bot = spawn(process.execPath, ['--import', 'tsx', 'bot/main.ts'], {
-    env: { PATH: process.env.PATH, BOT_TOKEN: api.token, DATABASE_URL: databaseUrl, TELEGRAM_API_ROOT: api.apiRoot, LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let output = ''
-  bot.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString() })
-  bot.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString() })
-  const guard = setTimeout(() => bot.kill('SIGKILL'), 30_000)
-  const code = await new Promise<number | null>((resolve) => bot.once('exit', resolve))
-  clearTimeout(guard)
-  return { code, output }
-}
+const runBot = (databaseUrl: string) =>
+  runBotUntilExit({ BOT_TOKEN: api.token, DATABASE_URL: databaseUrl, TELEGRAM_API_ROOT: api.apiRoot, LOG_LEVEL: 'info' })
 
 describe('a database that refuses the bot', () => {
   it('a database that does not exist: one line naming DATABASE_URL (password hidden), exit code 1', async () => {

@@ -5,6 +5,7 @@ import path from 'node:path'
 import postgres from 'postgres'
 import { afterAll, describe, expect, it } from 'vitest'
 import { startFakeBotApi } from '../support/fake-bot-api.ts'
+import { runBotUntilExit } from '../support/run-bot.ts'
 
 // `npm start` without DATABASE_URL: the bot runs its own PostgreSQL under DATA_DIR.
 describe('the bot without DATABASE_URL', () => {
@@ -64,16 +65,8 @@ describe('the bot without DATABASE_URL', () => {
       await chmod(closed, 0o700)
       const dataDir = path.join(closed, 'data')
       await mkdir(dataDir)
-      const child = spawn(process.execPath, ['--import', 'tsx', 'bot/main.ts'], {
-        env: { PATH: process.env.PATH, BOT_TOKEN: '123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', TELEGRAM_API_ROOT: 'http://127.0.0.1:9', DATA_DIR: dataDir, LOG_LEVEL: 'info' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      })
-      let output = ''
-      child.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString() })
-      child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString() })
-      const guard = setTimeout(() => child.kill('SIGKILL'), 60_000)
-      const code = await new Promise<number | null>((r) => child.once('exit', r))
-      clearTimeout(guard)
+      const { code, output } = await runBotUntilExit(
+        { BOT_TOKEN: '123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', TELEGRAM_API_ROOT: 'http://127.0.0.1:9', DATA_DIR: dataDir, LOG_LEVEL: 'info' }, 60_000)
       expect(code).toBe(1)
       const fatal = output.trim().split('\n').filter((line) => line.includes('"level":60'))
       expect(fatal).toHaveLength(1)

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startFakeBotApi, type FakeBotApi } from '../support/fake-bot-api.ts'
+import { runBotUntilExit } from '../support/run-bot.ts'
 import { createTestDatabase, type TestDatabase } from '../support/test-db.ts'
 import { createTrafficGenerator, rng } from '../support/synthetic-updates.ts'
 
@@ -62,17 +63,9 @@ describe('a bot that cannot reach the Bot API, or is refused by it, at start', (
   })
 
   it('stops with exit code 1 and says why when Telegram rejects the token', async () => {
-    const bot = spawn(process.execPath, ['--import', 'tsx', 'bot/main.ts'], {
-      env: { PATH: process.env.PATH, BOT_TOKEN: '111111:RejectedRejectedRejectedRejected', DATABASE_URL: database.url, TELEGRAM_API_ROOT: api.apiRoot, LOG_LEVEL: 'info' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    })
-    let output = ''
-    bot.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString() })
-    const stopped = exited(bot)
-    // Should it keep running instead, it must not outlive the test.
-    const guard = setTimeout(() => bot.kill('SIGKILL'), 30_000)
-    expect(await stopped).toBe(1)
-    clearTimeout(guard)
+    const { code, output } = await runBotUntilExit(
+      { BOT_TOKEN: '111111:RejectedRejectedRejectedRejected', DATABASE_URL: database.url, TELEGRAM_API_ROOT: api.apiRoot, LOG_LEVEL: 'info' })
+    expect(code).toBe(1)
     expect(output).toContain('Telegram rejected BOT_TOKEN (401 Unauthorized); check the token with @BotFather')
   })
 })
