@@ -13,8 +13,9 @@
 //    in an aborted transaction (porsager/postgres#1173; the fix proposed in #1183). With the fix
 //    the writable fails with the server's error and the transaction rolls back.
 // 3. No Nagle delay. A COPY ends with a small CopyDone right after its data; with Nagle's algorithm
-//    on, that message waited for the server's delayed ACK, about 40 ms a batch. Every message the
-//    driver writes is complete, so nothing is gained by holding one back.
+//    on, a COPY of 4,000 rows took 61–90 ms against 20–31 ms without it (the small last message
+//    waits for the server to acknowledge the data). Every message the driver writes is complete,
+//    so nothing is gained by holding one back.
 import { readFileSync, writeFileSync, existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { PATCHES } from './driver-patches.mjs'

@@ -69,8 +69,8 @@ export function registerChartFonts(): void {
  * Registers the fonts and draws Noto Sans at every weight once: Skia matches a family's typefaces
  * on its first use at a weight, and every chart needs Sans, so that cost never lands on a request.
  * The other scripts' fonts are matched when a chart first needs them (emoji and each CJK font
- * about 0.3 s at the first weight, 0.1–0.2 s at the second, once per process): warmed up here
- * they held about 210 MB for the life of the process (emoji 107 MB, the four CJK fonts 110 MB),
+ * 0.16–0.35 s at the first weight, 0.07–0.18 s at the second, once per process): warmed up here
+ * they held about 216 MB for the life of the process (emoji 107 MB, the four CJK fonts 109 MB),
  * which most bots, whose groups write no CJK, never use.
  */
 export function warmUpChartFonts(): void {
