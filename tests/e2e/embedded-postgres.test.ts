@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process'
-import { chmod, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
+import { spawn, spawnSync } from 'node:child_process'
+import { chmod, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import postgres from 'postgres'
@@ -76,4 +76,58 @@ describe('the bot without DATABASE_URL', () => {
       await rm(closed, { recursive: true, force: true })
     }
   }, 90_000)
+
+  // A fresh host (a new VPS, say) where the bot runs as root and no postgres user exists yet:
+  // the embedded server creates the user and then runs as it. Emulated in a mount namespace
+  // whose /etc is a copy without that user, so the machine's own users are left alone.
+  it.runIf(process.getuid?.() === 0 && spawnSync('unshare', ['-m', 'true']).status === 0)(
+    'as root on a host without a postgres user: creates it, initialises DATA_DIR and stores updates', async () => {
+      const api = await startFakeBotApi()
+      const scratch = await mkdtemp(path.join(tmpdir(), 'tg-fresh-host-'))
+      await chmod(scratch, 0o755)
+      const etc = path.join(scratch, 'etc')
+      const dataDir = path.join(scratch, 'data')
+      await cp('/etc', etc, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true })
+      for (const file of ['passwd', 'group', 'shadow', 'gshadow']) {
+        const text = await readFile(path.join(etc, file), 'utf8').catch(() => undefined)
+        if (text !== undefined) await writeFile(path.join(etc, file), text.split('\n').filter((line) => !line.startsWith('postgres:')).join('\n'))
+      }
+      const hostPasswd = await readFile('/etc/passwd', 'utf8')
+      const child = spawn('unshare', ['-m', 'sh', '-c', 'mount --bind "$1" /etc && exec "$0" --import tsx bot/main.ts', process.execPath, etc], {
+        env: { PATH: process.env.PATH, BOT_TOKEN: api.token, TELEGRAM_API_ROOT: api.apiRoot, DATA_DIR: dataDir, LOG_LEVEL: 'info' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+      let output = ''
+      child.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString() })
+      child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString() })
+      const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)))
+      try {
+        api.pushUpdate({ message: { message_id: 5, date: Math.floor(Date.now() / 1000), chat: { id: -1009876, type: 'supergroup', title: 'Fresh' },
+          from: { id: 78, is_bot: false, first_name: 'Eve' }, text: 'hello' } } as never)
+        const diedEarly = exited.then((code) => { throw new Error(`the bot exited (code ${code}) before storing the update`) })
+        diedEarly.catch(() => {}) // the SIGTERM below ends it too, once this no longer matters
+        await Promise.race([api.waitFor(() => api.pending().length === 0, 120_000, 'the update to be stored'), diedEarly])
+        // Read back while the bot's server runs, with the port and password it keeps in DATA_DIR.
+        const settings = JSON.parse(await readFile(path.join(dataDir, 'embedded-postgres.json'), 'utf8')) as { port: number; password: string }
+        const sql = postgres({ host: '127.0.0.1', port: settings.port, user: 'postgres', password: settings.password, database: 'analytics', max: 1, onnotice: () => {} })
+        const rows = await sql<{ chat_id: string; message_id: number }[]>`SELECT chat_id::text, message_id FROM messages`
+        await sql.end()
+        expect(rows).toEqual([{ chat_id: '-1009876', message_id: 5 }])
+        expect(await readFile(path.join(etc, 'passwd'), 'utf8')).toMatch(/^postgres:/m)
+        expect(await readFile('/etc/passwd', 'utf8')).toBe(hostPasswd)
+        expect(output).toContain('embedded PostgreSQL is running')
+        child.kill('SIGTERM')
+        expect(await exited).toBe(0)
+      } catch (error) {
+        child.kill('SIGKILL')
+        throw new Error(`${String(error)}\nbot output:\n${output}`)
+      } finally {
+        await api.close()
+        await exited
+        // The server is the bot's child and stops with it; after a SIGKILL it may linger.
+        const pid = Number((await readFile(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0])
+        if (pid > 0) try { process.kill(pid, 'SIGQUIT') } catch { /* gone */ }
+        await rm(scratch, { recursive: true, force: true })
+      }
+    }, 180_000)
 })
