@@ -5,12 +5,32 @@ import { migrate } from 'drizzle-orm/postgres-js/migrator'
 import { drizzle } from 'drizzle-orm/postgres-js'
 import type { Sql } from 'postgres'
 
+/**
+ * What the ingest batches and rollup rebuilds work with: `timescaledb` where the 15-minute
+ * activity is a continuous aggregate (they must not write it), `postgres` where it is the table
+ * they maintain, as on plain PostgreSQL and on TimescaleDB's Apache-licensed edition.
+ */
 export type Engine = 'timescaledb' | 'postgres'
 
 export interface MigrationResult {
   engine: Engine
+  /** The TimescaleDB version in use (its hypertables), or null. */
+  timescaleVersion: string | null
   timescaleLicensed: boolean
   appliedEngineSteps: string[]
+}
+
+/**
+ * Hypertables and everything on them work from this version on: UPDATE and DELETE on compressed
+ * chunks (2.11), and compression settings that can be set again once chunks are compressed (2.14),
+ * which a step interrupted halfway needs when it runs again.
+ */
+export const TIMESCALE_MIN_VERSION = [2, 14] as const
+
+/** Whether TimescaleDB `version` ("2.17.2", "2.14.0-dev") is TIMESCALE_MIN_VERSION or later. */
+export function isTimescaleSupported(version: string): boolean {
+  const [major = 0, minor = 0] = version.split(/[.-]/).map(Number)
+  return major > TIMESCALE_MIN_VERSION[0] || (major === TIMESCALE_MIN_VERSION[0] && minor >= TIMESCALE_MIN_VERSION[1])
 }
 
 interface Logger {
@@ -32,34 +52,50 @@ export async function migrateDatabase(sql: Sql, log?: Logger): Promise<Migration
     // Several replicas may start at once; only one migrates at a time.
     await lockConn`SELECT pg_advisory_lock(${MIGRATIONS_LOCK})`
     await migrate(drizzle(sql), { migrationsFolder: path.join(here, 'migrations') })
-    const { engine, licensed } = await detectEngine(lockConn, log)
+    const timescale = await detectTimescale(lockConn, log)
     const applied: string[] = []
-    applied.push(...(await applyEngineSteps(lockConn, engine === 'timescaledb' ? 'timescaledb' : 'postgres')))
-    if (engine === 'timescaledb' && licensed) applied.push(...(await applyEngineSteps(lockConn, 'timescaledb-licensed')))
-    log?.info({ engine, timescaleLicensed: licensed, engineStepsApplied: applied }, 'database schema is up to date')
-    return { engine, timescaleLicensed: licensed, appliedEngineSteps: applied }
+    // Hypertables come with every edition; compression and continuous aggregates only with the
+    // Timescale-licensed one (the Apache-licensed build has neither).
+    applied.push(...(await applyEngineSteps(lockConn, timescale ? 'timescaledb' : 'postgres')))
+    if (timescale?.licensed) applied.push(...(await applyEngineSteps(lockConn, 'timescaledb-licensed')))
+    const engine = await engineInPlace(lockConn)
+    const result = { engine, timescaleVersion: timescale?.version ?? null, timescaleLicensed: timescale?.licensed ?? false, appliedEngineSteps: applied }
+    log?.info({ engine, timescaleVersion: result.timescaleVersion, timescaleLicensed: result.timescaleLicensed, engineStepsApplied: applied }, 'database schema is up to date')
+    return result
   } finally {
     await lockConn`SELECT pg_advisory_unlock(${MIGRATIONS_LOCK})`.catch(() => {})
     lockConn.release()
   }
 }
 
-async function detectEngine(sql: Sql, log?: Logger): Promise<{ engine: Engine; licensed: boolean }> {
-  const [available] = await sql<{ installed: boolean; available: boolean }[]>`
-    SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb') AS installed,
-           EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb') AS available`
+/** TimescaleDB, enabled here if it is installed and new enough, with its edition; null: plain PostgreSQL. */
+async function detectTimescale(sql: Sql, log?: Logger): Promise<{ version: string; licensed: boolean } | null> {
+  const [available] = await sql<{ installed: string | null; available: string | null }[]>`
+    SELECT (SELECT extversion FROM pg_extension WHERE extname = 'timescaledb') AS installed,
+           (SELECT default_version FROM pg_available_extensions WHERE name = 'timescaledb') AS available`
+  const version = available?.installed ?? available?.available
+  if (!version) return null
+  if (!isTimescaleSupported(version)) {
+    log?.warn({ timescaleVersion: version, required: TIMESCALE_MIN_VERSION.join('.') }, 'TimescaleDB is older than this bot needs; using plain PostgreSQL')
+    return null
+  }
   if (!available?.installed) {
-    if (!available?.available) return { engine: 'postgres', licensed: false }
     try {
       await sql`CREATE EXTENSION IF NOT EXISTS timescaledb`
     } catch (error) {
       // Installed packages but not preloaded (shared_preload_libraries): plain PostgreSQL it is.
       log?.warn({ err: error }, 'timescaledb is available but could not be enabled; using plain PostgreSQL')
-      return { engine: 'postgres', licensed: false }
+      return null
     }
   }
   const [license] = await sql<{ license: string | null }[]>`SELECT current_setting('timescaledb.license', true) AS license`
-  return { engine: 'timescaledb', licensed: license?.license === 'timescale' }
+  return { version, licensed: license?.license === 'timescale' }
+}
+
+/** `timescaledb` once the 15-minute activity is a continuous aggregate (a view to PostgreSQL), else `postgres`. */
+async function engineInPlace(sql: Sql): Promise<Engine> {
+  const [row] = await sql<{ kind: string | null }[]>`SELECT (SELECT relkind::text FROM pg_class WHERE oid = to_regclass('chat_activity_15m')) AS kind`
+  return row?.kind === 'v' ? 'timescaledb' : 'postgres'
 }
 
 async function applyEngineSteps(sql: Sql, folder: string): Promise<string[]> {

@@ -6,7 +6,8 @@ import type { Engine } from '../../db/migrate.ts'
  * `delta(chat_id, at timestamptz, sender_id, messages, reactions, joins, leaves)` of rows
  * that were really inserted: those amounts are added to every rollup in the same statement.
  * `sender_id` is the sender credited (the author for messages, the reacted message's author
- * for reactions) or null. On TimescaleDB the 15-minute rollup is a continuous aggregate.
+ * for reactions) or null. With engine `timescaledb` the 15-minute rollup is a continuous aggregate,
+ * which the batch leaves alone.
  */
 export function withRollups(tx: TransactionSql, engine: Engine, prelude: PendingQuery<Row[]>): PendingQuery<Row[]> {
   const fifteen = engine === 'postgres'

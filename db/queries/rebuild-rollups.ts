@@ -67,8 +67,8 @@ async function rebuildLocalRollups(tx: TransactionSql, chatIds: readonly (number
 
 /**
  * Recomputes every rollup of the given chats from the raw rows (after a restore, or for data
- * loaded in bulk). On TimescaleDB the 15-minute buckets are a continuous aggregate and are
- * refreshed by TimescaleDB instead.
+ * loaded in bulk). Where the 15-minute buckets are a continuous aggregate (engine `timescaledb`),
+ * TimescaleDB's policy refreshes them instead, within 15 minutes, over every range that changed.
  */
 export async function rebuildRollupsFromRaw(tx: TransactionSql, chatIds: readonly (number | string)[], engine: 'postgres' | 'timescaledb'): Promise<void> {
   const ids = [...chatIds].map(String)
