@@ -35,10 +35,11 @@ class Lane {
   failing = false
 }
 
-// SQLSTATE classes that no retry can fix: bad data (22), constraint violations (23), bad SQL (42).
+// SQLSTATEs that no retry can fix: bad data (22), constraint violations (23), bad SQL (42), and a
+// configured limit exceeded (53400: TimescaleDB's limit of compressed rows one statement may unpack).
 const isPermanent = (error: unknown): boolean => {
   const code = (error as { code?: unknown } | null)?.code
-  return typeof code === 'string' && /^(22|23|42)[0-9A-Z]{3}$/.test(code)
+  return typeof code === 'string' && (/^(22|23|42)[0-9A-Z]{3}$/.test(code) || code === '53400')
 }
 
 const CAREFUL_AFTER_REPLAY_MS = 60_000

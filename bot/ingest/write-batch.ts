@@ -62,7 +62,9 @@ async function transaction(sql: Sql, rows: UpdateRows, chatIds: number[], option
       // was a third of its time (50 updates: 11 against 17 ms). No JIT: a big batch's estimates
       // pass its thresholds, and compiling then costs more than it saves (20,000 updates: 0.67 s
       // against 0.52 s for the messages statement).
-      tx`SELECT set_config('plan_cache_mode', ${eventRows(rows) <= REUSED_PLANS_UP_TO ? 'auto' : 'force_custom_plan'}, true), set_config('jit', 'off', true)`,
+      // On TimescaleDB every plan is made for its values: only constants tell it which compressed
+      // batches an UPDATE or DELETE can skip (see writeEdits).
+      tx`SELECT set_config('plan_cache_mode', ${eventRows(rows) <= REUSED_PLANS_UP_TO && engine === 'postgres' ? 'auto' : 'force_custom_plan'}, true), set_config('jit', 'off', true)`,
       ...lockChats(tx, [...chatIds, ...rows.chats.map((c) => c.chatId), ...rows.botMemberships.map((b) => b.chatId),
         ...rows.migrations.flatMap((m) => [m.fromChatId, m.toChatId])], chatsSeen),
       ...writeChats(tx, rows),

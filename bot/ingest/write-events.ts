@@ -164,12 +164,46 @@ function sortedUnique<T extends { chatId: number }>(rows: readonly T[], compare:
   return out
 }
 
-/** Each distinct edit counts once; the stored metrics follow the newest edit. */
+/**
+ * Each distinct edit counts once; the stored metrics follow the newest edit. Edits of messages
+ * dated over OLD_EDIT_SECONDS ago go one message per statement: on TimescaleDB their rows may sit
+ * in compressed chunks (compressed after 30 days), and an UPDATE there unpacks every compressed
+ * batch that its constant conditions leave possible (join conditions narrow nothing), failing
+ * past TimescaleDB's limit of rows unpacked per statement. Each statement therefore also names
+ * its messages' chats and dates as constants.
+ */
 export function writeEdits(tx: TransactionSql, edits: EditRow[]): Statement[] {
-  const out: Statement[] = []
-  if (edits.length === 0) return out
+  if (edits.length === 0) return []
   const unique = sortedUnique(edits, (a, b) => byMessageKey(a, b) || a.editDate - b.editDate)
-  out.push(tx`
+  const oldBefore = Date.now() / 1000 - OLD_EDIT_SECONDS
+  // A message's edits stay together, in one statement or the other, as the statement needs.
+  const old = new Map<string, EditRow[]>()
+  for (const e of unique) if (e.date < oldBefore) old.set(`${e.chatId}:${e.messageId}`, [])
+  if (old.size === 0) return [editStatement(tx, unique)]
+  const recent: EditRow[] = []
+  for (const e of unique) (old.get(`${e.chatId}:${e.messageId}`) ?? recent).push(e)
+  return [...(recent.length > 0 ? [editStatement(tx, recent)] : []), ...[...old.values()].map((list) => editStatement(tx, list))]
+}
+
+/** A message dated before this many seconds ago may be in a compressed TimescaleDB chunk (after 30 days, with room for clocks that disagree). */
+const OLD_EDIT_SECONDS = 28 * 86_400
+
+/** The constant conditions on a message table's rows that `rows` (in key order) can touch: their chats and dates. */
+function constantBounds(tx: TransactionSql, alias: string, rows: readonly { chatId: number; date: number }[], marginSeconds = 0): Statement {
+  const chats = [...new Set(rows.map((r) => r.chatId))]
+  let first = Infinity
+  let last = -Infinity
+  for (const r of rows) {
+    if (r.date < first) first = r.date
+    if (r.date > last) last = r.date
+  }
+  const a = tx.unsafe(alias)
+  return tx`${a}.chat_id = ANY(${column(tx, chats, 'int8', (c) => c)}::int8[])
+    AND ${a}.date BETWEEN to_timestamp(${first - marginSeconds}::float8) AND to_timestamp(${last + marginSeconds}::float8)`
+}
+
+function editStatement(tx: TransactionSql, unique: readonly EditRow[]): Statement {
+  return tx`
     WITH input AS (
       SELECT * FROM unnest(${column(tx, unique, 'int8', (e) => e.chatId)}::int8[], ${column(tx, unique, 'int4', (e) => e.messageId)}::int4[],
                            ${column(tx, unique, 'int8', (e) => e.date)}::int8[], ${column(tx, unique, 'int8', (e) => e.editDate)}::int8[],
@@ -196,8 +230,8 @@ export function writeEdits(tx: TransactionSql, edits: EditRow[]): Statement[] {
       mention_count = CASE WHEN m.last_edit_date IS NULL OR to_timestamp(n.edit_date) >= m.last_edit_date THEN n.mentions ELSE m.mention_count END,
       hashtag_count = CASE WHEN m.last_edit_date IS NULL OR to_timestamp(n.edit_date) >= m.last_edit_date THEN n.hashtags ELSE m.hashtag_count END
     FROM counted c JOIN newest n USING (chat_id, message_id)
-    WHERE m.chat_id = c.chat_id AND m.message_id = c.message_id AND m.date = to_timestamp(n.date)`)
-  return out
+    WHERE m.chat_id = c.chat_id AND m.message_id = c.message_id AND m.date = to_timestamp(n.date)
+      AND ${constantBounds(tx, 'm', unique)}`
 }
 
 export function writeReactionState(tx: TransactionSql, engine: Engine, rows: UpdateRows): Statement[] {
@@ -309,10 +343,13 @@ export function writeMemberEvents(tx: TransactionSql, engine: Engine, rows: Upda
   const out: Statement[] = []
   const fromChatMember = events.filter((e) => e.origin === 'chat_member')
   if (fromChatMember.length > 0) {
+    // The chats and the span of dates as constants too: on TimescaleDB, a DELETE unpacks every
+    // compressed batch that its constant conditions leave possible (see writeEdits).
     out.push(counted(tx`
       DELETE FROM member_events e USING (${input(fromChatMember)}) i
       WHERE e.origin = 'service_message' AND e.chat_id = i.chat_id AND e.user_id = i.user_id AND e.direction = i.direction
         AND e.date BETWEEN to_timestamp(i.date) - ${window}::interval AND to_timestamp(i.date) + ${window}::interval
+        AND ${constantBounds(tx, 'e', fromChatMember, MEMBER_MATCH_WINDOW_SECONDS)}
       RETURNING e.chat_id, e.date, e.direction, -1 AS sign`))
     out.push(insert(fromChatMember, false))
   }

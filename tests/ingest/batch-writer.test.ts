@@ -234,20 +234,38 @@ describe('updates the database refuses', () => {
     expect(lines.filter((l) => l.msg === 'the database refused an update; it is skipped')).toHaveLength(2)
   })
 
-  it('a refusal before the COPY of new messages is the one reported, so the batch is split rather than retried for ever', async () => {
-    // A rule of this database's own that the chat rows written before the COPY break (permanent: 23514).
-    await db.sql`ALTER TABLE chats ADD CONSTRAINT no_poison CHECK (title IS DISTINCT FROM 'Poison')`
-    cleanups.push(() => db.sql`ALTER TABLE chats DROP CONSTRAINT IF EXISTS no_poison`)
+  /**
+   * A message in a chat titled `title`, which the database refuses for good, between two good
+   * ones: the batch is split, only that update is skipped (with `error` in its log line), and
+   * nothing is retried.
+   */
+  async function expectOnlyRefused(title: string, chatId: number, error: RegExp): Promise<void> {
     const { writer: w, lines } = writer(client(), { maxDelayMs: 30 })
-    const poisonChat = rowsOf(messageUpdate(textMessage({ chat: group(-1003100000030, 'Poison'), messageId: 1, date: T0, from: sender })))
-    const results = await Promise.allSettled([w.add(message(1)), w.add(poisonChat), w.add(message(2))])
+    const refusedChat = rowsOf(messageUpdate(textMessage({ chat: group(chatId, title), messageId: 1, date: T0, from: sender })))
+    const results = await Promise.allSettled([w.add(message(1)), w.add(refusedChat), w.add(message(2))])
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled'])
     expect(await db.sql`SELECT chat_id, message_id FROM messages ORDER BY message_id`)
       .toEqual([1, 2].map((id) => ({ chat_id: String(chat.id), message_id: id })))
     const refused = lines.filter((l) => l.msg === 'the database refused an update; it is skipped')
     expect(refused).toHaveLength(1)
-    expect(JSON.stringify(refused[0]!.err)).toMatch(/no_poison/)
+    expect(JSON.stringify(refused[0]!.err)).toMatch(error)
     expect(lines.filter((l) => l.msg === 'could not commit a batch; fetching is paused until it is stored')).toEqual([])
+  }
+
+  it('a refusal before the COPY of new messages is the one reported, so the batch is split rather than retried for ever', async () => {
+    // A rule of this database's own that the chat rows written before the COPY break (permanent: 23514).
+    await db.sql`ALTER TABLE chats ADD CONSTRAINT no_poison CHECK (title IS DISTINCT FROM 'Poison')`
+    cleanups.push(() => db.sql`ALTER TABLE chats DROP CONSTRAINT IF EXISTS no_poison`)
+    await expectOnlyRefused('Poison', -1003100000030, /no_poison/)
+  })
+
+  it('a statement over a configured limit (53400, as TimescaleDB\'s decompression limit) refuses its update instead of stalling the batch', async () => {
+    await db.sql.unsafe(`CREATE FUNCTION over_limit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+      IF NEW.title = 'Limited' THEN RAISE EXCEPTION 'tuple decompression limit exceeded by operation' USING ERRCODE = '53400'; END IF;
+      RETURN NEW; END $$`)
+    await db.sql`CREATE TRIGGER over_limit BEFORE INSERT OR UPDATE ON chats FOR EACH ROW EXECUTE FUNCTION over_limit()`
+    cleanups.push(() => db.sql.unsafe('DROP TRIGGER IF EXISTS over_limit ON chats; DROP FUNCTION IF EXISTS over_limit()'))
+    await expectOnlyRefused('Limited', -1003100000032, /decompression limit/)
   })
 
   it('a name whose only sighting in another lane was dropped as a repeat is still stored when its own update is refused', async () => {

@@ -288,15 +288,16 @@ describe('odd input round-trips', () => {
   })
 })
 
-describe('edits', () => {
+// Edits of messages over four weeks old go one message per statement (writeEdits): both ways.
+for (const [age, B] of [['recent messages', T0], ['messages over four weeks old', T0 - 60 * 86_400]] as const) describe(`edits of ${age}`, () => {
   const chat = group(-1002200000001, 'Edits')
   const eve = user(901, 'Eve')
-  const original = messageUpdate(textMessage({ chat, messageId: 7, date: T0, from: eve, text: 'first' }))
+  const original = messageUpdate(textMessage({ chat, messageId: 7, date: B, from: eve, text: 'first' }))
   const edit = (editDate: number, text: string, entities: { type: string; offset: number; length: number }[] = []) =>
-    editUpdate({ ...textMessage({ chat, messageId: 7, date: T0, from: eve, text, entities }), edit_date: editDate })
-  const e1 = edit(T0 + 10, 'second text')
-  const e2 = edit(T0 + 20, 'see https://e.example #x', [{ type: 'url', offset: 4, length: 17 }, { type: 'hashtag', offset: 22, length: 2 }])
-  const e3 = edit(T0 + 30, 'ok @eve', [{ type: 'mention', offset: 3, length: 4 }])
+    editUpdate({ ...textMessage({ chat, messageId: 7, date: B, from: eve, text, entities }), edit_date: editDate })
+  const e1 = edit(B + 10, 'second text')
+  const e2 = edit(B + 20, 'see https://e.example #x', [{ type: 'url', offset: 4, length: 17 }, { type: 'hashtag', offset: 22, length: 2 }])
+  const e3 = edit(B + 30, 'ok @eve', [{ type: 'mention', offset: 3, length: 4 }])
   // Newest edit (e3): 'ok @eve' → 7 characters, 1 mention.
   const newest = { text_length: 7, link_count: 0, mention_count: 1, hashtag_count: 0 }
 
@@ -307,7 +308,7 @@ describe('edits', () => {
       FROM messages WHERE chat_id = ${chat.id} AND message_id = 7`
     return m
   }
-  const expected = { edit_count: 3, last_edit: String(T0 + 30), ...newest, edit_rows: 3, message_rows: 1 }
+  const expected = { edit_count: 3, last_edit: String(B + 30), ...newest, edit_rows: 3, message_rows: 1 }
 
   it('three distinct edits count three, with replays and an older edit arriving last, across batches', async () => {
     await write([original, e1, e1])
@@ -330,6 +331,24 @@ describe('edits', () => {
     expect(await stored()).toEqual(expected)
     await write([e3, original, e1, e2, e2])
     expect(await stored()).toEqual(expected)
+  })
+
+  it('edits of an old and a recent message in one batch: each message counts its own', async () => {
+    const other = (messageId: number, date: number) => ({
+      original: messageUpdate(textMessage({ chat, messageId, date, from: eve, text: 'x' })),
+      edit: (editDate: number, text: string) => editUpdate({ ...textMessage({ chat, messageId, date, from: eve, text }), edit_date: editDate }),
+    })
+    const old = other(8, T0 - 40 * 86_400)
+    const recent = other(9, T0 + 5)
+    await write([original, old.original, recent.original])
+    await write([e1, old.edit(T0 - 40 * 86_400 + 5, 'old, edited'), recent.edit(T0 + 50, 'recent'), e3, old.edit(T0 - 40 * 86_400 + 9, 'old again'), e2])
+    const rows = await db.sql`SELECT message_id, edit_count, text_length, extract(epoch FROM last_edit_date)::int8 AS last_edit
+      FROM messages WHERE chat_id = ${chat.id} ORDER BY message_id`
+    expect(rows).toEqual([
+      { message_id: 7, edit_count: 3, text_length: 7, last_edit: String(B + 30) },
+      { message_id: 8, edit_count: 2, text_length: 'old again'.length, last_edit: String(T0 - 40 * 86_400 + 9) },
+      { message_id: 9, edit_count: 1, text_length: 'recent'.length, last_edit: String(T0 + 50) },
+    ])
   })
 
   it('the edited message counts once in the rollups however the edits arrive', async () => {
