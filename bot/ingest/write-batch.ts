@@ -86,7 +86,7 @@ async function transaction(sql: Sql, rows: UpdateRows, chatIds: number[], option
     await Promise.all([
       head,
       ...writeMessagesAndReactions(tx, engine, copied, looked, rows.reactions),
-      ...writeEdits(tx, rows.edits),
+      ...writeEdits(tx, engine, rows.edits),
       ...writeReactionState(tx, engine, rows),
       ...writeMemberEvents(tx, engine, rows),
       ...writeBotMemberships(tx, rows),

@@ -165,44 +165,40 @@ function sortedUnique<T extends { chatId: number }>(rows: readonly T[], compare:
 }
 
 /**
- * Each distinct edit counts once; the stored metrics follow the newest edit. Edits of messages
- * dated over OLD_EDIT_SECONDS ago go one message per statement: on TimescaleDB their rows may sit
- * in compressed chunks (compressed after 30 days), and an UPDATE there unpacks every compressed
- * batch that its constant conditions leave possible (join conditions narrow nothing), failing
- * past TimescaleDB's limit of rows unpacked per statement. Each statement therefore also names
- * its messages' chats and dates as constants.
+ * Each distinct edit counts once; the stored metrics follow the newest edit.
+ *
+ * On TimescaleDB, chunks are compressed once they are COMPRESSED_AFTER_SECONDS old, and an UPDATE
+ * unpacks every compressed batch that its constant conditions leave possible (join conditions
+ * narrow nothing), failing past TimescaleDB's limit of rows one statement may unpack. So edits of
+ * messages dated over OLD_EDIT_SECONDS ago go one message per statement, naming its chat and date
+ * as constants; the others go together, and there (on TimescaleDB only) a constant lower bound on
+ * the date leaves the compressed chunks out. On plain PostgreSQL that bound would only mislead
+ * the planner into scanning a range of dates instead of looking each message up.
  */
-export function writeEdits(tx: TransactionSql, edits: EditRow[]): Statement[] {
+export function writeEdits(tx: TransactionSql, engine: Engine, edits: EditRow[]): Statement[] {
   if (edits.length === 0) return []
   const unique = sortedUnique(edits, (a, b) => byMessageKey(a, b) || a.editDate - b.editDate)
-  const oldBefore = Date.now() / 1000 - OLD_EDIT_SECONDS
+  const now = Date.now() / 1000
+  const recentOnly = engine === 'timescaledb' ? tx`m.date >= to_timestamp(${now - COMPRESSED_AFTER_SECONDS}::float8)` : tx`true`
   // A message's edits stay together, in one statement or the other, as the statement needs.
   const old = new Map<string, EditRow[]>()
-  for (const e of unique) if (e.date < oldBefore) old.set(`${e.chatId}:${e.messageId}`, [])
-  if (old.size === 0) return [editStatement(tx, unique)]
+  for (const e of unique) if (e.date < now - OLD_EDIT_SECONDS) old.set(`${e.chatId}:${e.messageId}`, [])
+  if (old.size === 0) return [editStatement(tx, unique, recentOnly)]
   const recent: EditRow[] = []
   for (const e of unique) (old.get(`${e.chatId}:${e.messageId}`) ?? recent).push(e)
-  return [...(recent.length > 0 ? [editStatement(tx, recent)] : []), ...[...old.values()].map((list) => editStatement(tx, list))]
+  return [
+    ...(recent.length > 0 ? [editStatement(tx, recent, recentOnly)] : []),
+    ...[...old.values()].map((list) => editStatement(tx, list, tx`m.chat_id = ${list[0]!.chatId} AND m.date = to_timestamp(${list[0]!.date}::float8)`)),
+  ]
 }
 
-/** A message dated before this many seconds ago may be in a compressed TimescaleDB chunk (after 30 days, with room for clocks that disagree). */
+/** db/engine/timescaledb-licensed/0001_compression.sql: chunks older than 30 days are compressed. */
+const COMPRESSED_AFTER_SECONDS = 30 * 86_400
+/** Messages dated before this may be in a compressed chunk, with room for clocks that disagree. */
 const OLD_EDIT_SECONDS = 28 * 86_400
 
-/** The constant conditions on a message table's rows that `rows` (in key order) can touch: their chats and dates. */
-function constantBounds(tx: TransactionSql, alias: string, rows: readonly { chatId: number; date: number }[], marginSeconds = 0): Statement {
-  const chats = [...new Set(rows.map((r) => r.chatId))]
-  let first = Infinity
-  let last = -Infinity
-  for (const r of rows) {
-    if (r.date < first) first = r.date
-    if (r.date > last) last = r.date
-  }
-  const a = tx.unsafe(alias)
-  return tx`${a}.chat_id = ANY(${column(tx, chats, 'int8', (c) => c)}::int8[])
-    AND ${a}.date BETWEEN to_timestamp(${first - marginSeconds}::float8) AND to_timestamp(${last + marginSeconds}::float8)`
-}
-
-function editStatement(tx: TransactionSql, unique: readonly EditRow[]): Statement {
+/** The edits `unique` (in key order), written where `bounds` holds of their messages (`m`). */
+function editStatement(tx: TransactionSql, unique: readonly EditRow[], bounds: Statement): Statement {
   return tx`
     WITH input AS (
       SELECT * FROM unnest(${column(tx, unique, 'int8', (e) => e.chatId)}::int8[], ${column(tx, unique, 'int4', (e) => e.messageId)}::int4[],
@@ -231,7 +227,7 @@ function editStatement(tx: TransactionSql, unique: readonly EditRow[]): Statemen
       hashtag_count = CASE WHEN m.last_edit_date IS NULL OR to_timestamp(n.edit_date) >= m.last_edit_date THEN n.hashtags ELSE m.hashtag_count END
     FROM counted c JOIN newest n USING (chat_id, message_id)
     WHERE m.chat_id = c.chat_id AND m.message_id = c.message_id AND m.date = to_timestamp(n.date)
-      AND ${constantBounds(tx, 'm', unique)}`
+      AND ${bounds}`
 }
 
 export function writeReactionState(tx: TransactionSql, engine: Engine, rows: UpdateRows): Statement[] {
@@ -280,9 +276,15 @@ export function writeReactionState(tx: TransactionSql, engine: Engine, rows: Upd
   return out
 }
 
-/** The author of the reacted message (`i` is the row), when the bot saw it. */
-const reactedAuthor = (tx: TransactionSql) =>
-  tx`(SELECT m.sender_id FROM messages m WHERE m.chat_id = i.chat_id AND m.message_id = i.message_id LIMIT 1)`
+/**
+ * The author of the reacted message (`i` is the row), when the bot saw it. Looked for in the week
+ * before the reaction first, where most reacted messages are: on TimescaleDB a lookup without a
+ * date probes every chunk, and unpacks compressed ones.
+ */
+const reactedAuthor = (tx: TransactionSql) => tx`COALESCE(
+  (SELECT m.sender_id FROM messages m WHERE m.chat_id = i.chat_id AND m.message_id = i.message_id
+     AND m.date BETWEEN i.date - INTERVAL '7 days' AND i.date + INTERVAL '1 day' LIMIT 1),
+  (SELECT m.sender_id FROM messages m WHERE m.chat_id = i.chat_id AND m.message_id = i.message_id LIMIT 1))`
 
 /** Splits rows into runs in which no key repeats, keeping order. */
 function splitRepeats<T>(rows: readonly T[], key: (row: T) => string): T[][] {
@@ -343,13 +345,16 @@ export function writeMemberEvents(tx: TransactionSql, engine: Engine, rows: Upda
   const out: Statement[] = []
   const fromChatMember = events.filter((e) => e.origin === 'chat_member')
   if (fromChatMember.length > 0) {
-    // The chats and the span of dates as constants too: on TimescaleDB, a DELETE unpacks every
-    // compressed batch that its constant conditions leave possible (see writeEdits).
+    // On TimescaleDB a constant lower bound on the date leaves compressed chunks out: a DELETE
+    // unpacks every compressed batch its constant conditions leave possible (see writeEdits).
+    // chat_member updates are at most a day old (Telegram keeps them no longer).
+    let earliest = Date.now() / 1000 - COMPRESSED_AFTER_SECONDS
+    for (const e of fromChatMember) earliest = Math.min(earliest, e.date - MEMBER_MATCH_WINDOW_SECONDS)
     out.push(counted(tx`
       DELETE FROM member_events e USING (${input(fromChatMember)}) i
       WHERE e.origin = 'service_message' AND e.chat_id = i.chat_id AND e.user_id = i.user_id AND e.direction = i.direction
         AND e.date BETWEEN to_timestamp(i.date) - ${window}::interval AND to_timestamp(i.date) + ${window}::interval
-        AND ${constantBounds(tx, 'e', fromChatMember, MEMBER_MATCH_WINDOW_SECONDS)}
+        AND ${engine === 'timescaledb' ? tx`e.date >= to_timestamp(${earliest}::float8)` : tx`true`}
       RETURNING e.chat_id, e.date, e.direction, -1 AS sign`))
     out.push(insert(fromChatMember, false))
   }

@@ -62,7 +62,7 @@ try {
       await new Promise<void>((resolve, reject) => { stream.once('error', reject); stream.once('finish', resolve); stream.end(messagesCopyData(copied)) })
     }],
     [`messages' and ${fmt(rows.reactions.length)} reactions' rollups`, (tx) => Promise.all(writeMessagesAndReactions(tx, 'postgres', copied, looked, rows.reactions))],
-    [`${fmt(rows.edits.length)} edits`, (tx) => Promise.all(writeEdits(tx, rows.edits))],
+    [`${fmt(rows.edits.length)} edits`, (tx) => Promise.all(writeEdits(tx, 'postgres', rows.edits))],
     ['reactions\' current state', (tx) => Promise.all(writeReactionState(tx, 'postgres', rows))],
     [`${fmt(rows.memberEvents.length)} member events, with their rollups`, (tx) => Promise.all(writeMemberEvents(tx, 'postgres', rows))],
     ['the bot\'s memberships', (tx) => Promise.all(writeBotMemberships(tx, rows))],

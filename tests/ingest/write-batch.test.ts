@@ -87,6 +87,36 @@ function richScenario(): Update[] {
   ]
 }
 
+describe('the statements made for TimescaleDB', () => {
+  // Run here on plain PostgreSQL: their constant date bounds must not change what is stored, and
+  // only the 15-minute table (a continuous aggregate there) is left to TimescaleDB.
+  it('store the same as the plain-PostgreSQL ones, the 15-minute activity aside', async () => {
+    const chat = group(-1002100000009, 'Bounds')
+    const dan = user(504, 'Dan')
+    const old = T0 - 40 * 86_400
+    const batches = [
+      [...richScenario().slice(0, 20), messageUpdate(textMessage({ chat, messageId: 1, date: old, from: dan, text: 'old' })),
+        joinServiceMessage({ chat, messageId: 2, date: T0, from: dan, members: [dan] })],
+      [...richScenario().slice(20), editUpdate({ ...textMessage({ chat, messageId: 1, date: old, from: dan, text: 'old, edited' }), edit_date: T0 + 1 }),
+        chatMemberUpdate({ chat, from: dan, date: T0 + 2, old: member(dan, 'left'), now: member(dan, 'member') })],
+    ]
+    const stored = async (engine: 'postgres' | 'timescaledb') => {
+      await truncateAll(db.sql)
+      for (const updates of batches) await writeBatch(db.sql, batchOf(updates), { engine })
+      const { chat_activity_15m: fifteen, ...rest } = await dumpAll(db.sql, CLOCK_COLUMNS)
+      return { fifteen: fifteen ?? [], rest }
+    }
+    const timescale = await stored('timescaledb')
+    const postgres = await stored('postgres')
+    expect(timescale.rest).toEqual(postgres.rest)
+    expect(timescale.fifteen).toEqual([])
+    expect(postgres.fifteen.length).toBeGreaterThan(0)
+    // The service-message join gave way to the chat_member one, and the old message's edit counted.
+    expect(await db.sql`SELECT origin::text FROM member_events WHERE chat_id = ${chat.id}`).toEqual([{ origin: 'chat_member' }])
+    expect(await db.sql`SELECT edit_count FROM messages WHERE chat_id = ${chat.id}`).toEqual([{ edit_count: 1 }])
+  })
+})
+
 describe('replays', () => {
   it('writing the same batch twice leaves every table identical, every column included', async () => {
     const updates = richScenario()
@@ -510,6 +540,25 @@ describe('reactions', () => {
     expect(rows).toEqual([{ actor_id: '-1002199793788', reactions: [] }])
     const events = await db.sql`SELECT old_reactions, new_reactions FROM reaction_events`
     expect(events).toEqual([{ old_reactions: ['❤'], new_reactions: [] }])
+  })
+
+  it('a reaction is credited to the reacted message\'s author however old the message is', async () => {
+    const ann = user(1102, 'Ann')
+    const days = 86_400
+    await write([
+      messageUpdate(textMessage({ chat, messageId: 20, date: T0 - 40 * days, from: ann, text: 'old' })),
+      messageUpdate(textMessage({ chat, messageId: 21, date: T0 - 2 * days, from: ann, text: 'recent' })),
+    ])
+    await write([
+      reactionUpdate({ chat, messageId: 20, date: T0, user: fay, old: [], now: [emoji('👍')] }),
+      reactionUpdate({ chat, messageId: 21, date: T0, user: fay, old: [], now: [emoji('👍'), emoji('❤')] }),
+      reactionCountUpdate({ chat, messageId: 20, date: T0 + 5, counts: [[emoji('🔥'), 4]] }),
+    ])
+    // By hand: 1 + 2 user reactions and an anonymous count of 4, all to Ann's messages.
+    const [credited] = await db.sql`SELECT sum(reactions_received)::int AS ann,
+      (SELECT sum(reactions)::int FROM chat_activity_day WHERE chat_id = ${chat.id}) AS all_reactions
+      FROM sender_day WHERE chat_id = ${chat.id} AND sender_id = ${ann.id}`
+    expect(credited).toEqual({ ann: 7, all_reactions: 7 })
   })
 
   describe('anonymous counts', () => {
