@@ -4,6 +4,7 @@ import path from 'node:path'
 import { migrate } from 'drizzle-orm/postgres-js/migrator'
 import { drizzle } from 'drizzle-orm/postgres-js'
 import type { Sql } from 'postgres'
+import { rebuildFifteenMinutes } from './queries/rebuild-rollups.ts'
 
 /**
  * What the ingest batches and rollup rebuilds work with: `timescaledb` where the 15-minute
@@ -58,6 +59,7 @@ export async function migrateDatabase(sql: Sql, log?: Logger): Promise<Migration
     // Timescale-licensed one (the Apache-licensed build has neither).
     applied.push(...(await applyEngineSteps(lockConn, timescale ? 'timescaledb' : 'postgres')))
     if (timescale?.licensed) applied.push(...(await applyEngineSteps(lockConn, 'timescaledb-licensed')))
+    if (await restoreFifteenMinuteTable(sql)) applied.push('chat_activity_15m restored')
     const engine = await engineInPlace(lockConn)
     const result = { engine, timescaleVersion: timescale?.version ?? null, timescaleLicensed: timescale?.licensed ?? false, appliedEngineSteps: applied }
     log?.info({ engine, timescaleVersion: result.timescaleVersion, timescaleLicensed: result.timescaleLicensed, engineStepsApplied: applied }, 'database schema is up to date')
@@ -90,6 +92,26 @@ async function detectTimescale(sql: Sql, log?: Logger): Promise<{ version: strin
   }
   const [license] = await sql<{ license: string | null }[]>`SELECT current_setting('timescaledb.license', true) AS license`
   return { version, licensed: license?.license === 'timescale' }
+}
+
+/**
+ * An earlier release dropped the 15-minute table on TimescaleDB's Apache-licensed edition, then
+ * failed to make its continuous aggregates (that edition has none): the table is made again and
+ * filled from the raw rows. Says whether it had to be.
+ */
+async function restoreFifteenMinuteTable(sql: Sql): Promise<boolean> {
+  const [row] = await sql<{ missing: boolean }[]>`SELECT to_regclass('chat_activity_15m') IS NULL AS missing`
+  if (!row?.missing) return false
+  await sql.begin(async (tx) => {
+    // As db/migrations/0002_rollups.sql and 0007_rollup_fillfactor.sql make it.
+    await tx`CREATE TABLE chat_activity_15m (
+      chat_id bigint NOT NULL, bucket timestamp with time zone NOT NULL, messages integer DEFAULT 0 NOT NULL,
+      reactions integer DEFAULT 0 NOT NULL, joins integer DEFAULT 0 NOT NULL, leaves integer DEFAULT 0 NOT NULL,
+      CONSTRAINT chat_activity_15m_chat_id_bucket_pk PRIMARY KEY (chat_id, bucket)) WITH (fillfactor = 70)`
+    const chats = await tx<{ id: string }[]>`SELECT chat_id::text AS id FROM chats`
+    await rebuildFifteenMinutes(tx, chats.map((c) => c.id))
+  })
+  return true
 }
 
 /** `timescaledb` once the 15-minute activity is a continuous aggregate (a view to PostgreSQL), else `postgres`. */

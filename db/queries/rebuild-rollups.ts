@@ -72,24 +72,28 @@ async function rebuildLocalRollups(tx: TransactionSql, chatIds: readonly (number
  */
 export async function rebuildRollupsFromRaw(tx: TransactionSql, chatIds: readonly (number | string)[], engine: 'postgres' | 'timescaledb'): Promise<void> {
   const ids = [...chatIds].map(String)
-  if (engine === 'postgres') {
-    await tx`DELETE FROM chat_activity_15m WHERE chat_id = ANY(${ids}::int8[])`
-    await tx`
-      INSERT INTO chat_activity_15m (chat_id, bucket, messages, reactions, joins, leaves)
-      SELECT chat_id, bucket, sum(messages), sum(reactions), sum(joins), sum(leaves) FROM (
-        SELECT chat_id, date_bin('15 minutes', date, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS bucket, count(*) AS messages, 0 AS reactions, 0 AS joins, 0 AS leaves
-        FROM messages WHERE chat_id = ANY(${ids}::int8[]) GROUP BY 1, 2
-        UNION ALL
-        SELECT chat_id, date_bin('15 minutes', date, TIMESTAMPTZ '2000-01-01 00:00:00+00'), 0, sum(added), 0, 0
-        FROM reaction_events WHERE chat_id = ANY(${ids}::int8[]) AND added > 0 GROUP BY 1, 2
-        UNION ALL
-        SELECT chat_id, date_bin('15 minutes', date, TIMESTAMPTZ '2000-01-01 00:00:00+00'), 0, sum(added), 0, 0
-        FROM reaction_count_changes WHERE chat_id = ANY(${ids}::int8[]) GROUP BY 1, 2
-        UNION ALL
-        SELECT chat_id, date_bin('15 minutes', date, TIMESTAMPTZ '2000-01-01 00:00:00+00'), 0, 0,
-               count(*) FILTER (WHERE direction = 1), count(*) FILTER (WHERE direction = -1)
-        FROM member_events WHERE chat_id = ANY(${ids}::int8[]) GROUP BY 1, 2
-      ) parts GROUP BY 1, 2`
-  }
+  if (engine === 'postgres') await rebuildFifteenMinutes(tx, ids)
   await rebuildLocalRollups(tx, ids)
+}
+
+/** Recomputes the 15-minute activity table's rows of the given chats from the raw rows. */
+export async function rebuildFifteenMinutes(tx: TransactionSql, chatIds: readonly (number | string)[]): Promise<void> {
+  const ids = [...chatIds].map(String)
+  await tx`DELETE FROM chat_activity_15m WHERE chat_id = ANY(${ids}::int8[])`
+  await tx`
+    INSERT INTO chat_activity_15m (chat_id, bucket, messages, reactions, joins, leaves)
+    SELECT chat_id, bucket, sum(messages), sum(reactions), sum(joins), sum(leaves) FROM (
+      SELECT chat_id, date_bin('15 minutes', date, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS bucket, count(*) AS messages, 0 AS reactions, 0 AS joins, 0 AS leaves
+      FROM messages WHERE chat_id = ANY(${ids}::int8[]) GROUP BY 1, 2
+      UNION ALL
+      SELECT chat_id, date_bin('15 minutes', date, TIMESTAMPTZ '2000-01-01 00:00:00+00'), 0, sum(added), 0, 0
+      FROM reaction_events WHERE chat_id = ANY(${ids}::int8[]) AND added > 0 GROUP BY 1, 2
+      UNION ALL
+      SELECT chat_id, date_bin('15 minutes', date, TIMESTAMPTZ '2000-01-01 00:00:00+00'), 0, sum(added), 0, 0
+      FROM reaction_count_changes WHERE chat_id = ANY(${ids}::int8[]) GROUP BY 1, 2
+      UNION ALL
+      SELECT chat_id, date_bin('15 minutes', date, TIMESTAMPTZ '2000-01-01 00:00:00+00'), 0, 0,
+             count(*) FILTER (WHERE direction = 1), count(*) FILTER (WHERE direction = -1)
+      FROM member_events WHERE chat_id = ANY(${ids}::int8[]) GROUP BY 1, 2
+    ) parts GROUP BY 1, 2`
 }

@@ -8,6 +8,8 @@ import { migrate } from 'drizzle-orm/postgres-js/migrator'
 import { describe, expect, it } from 'vitest'
 import { isTimescaleSupported, migrateDatabase } from '../../db/migrate.ts'
 import { ADMIN_URL, withDatabase } from '../support/test-db.ts'
+import { writeBatch } from '../../bot/ingest/write-batch.ts'
+import { batchOf, chatMemberUpdate, emoji, group, member, messageUpdate, reactionCountUpdate, reactionUpdate, T0, textMessage, user } from '../ingest/support/updates.ts'
 
 const MIGRATIONS = path.join(import.meta.dirname, '../../db/migrations')
 
@@ -66,6 +68,35 @@ describe('upgrading a database set up by an older release', () => {
       const rows = await sql<{ relname: string; options: string[] }[]>`
         SELECT relname, reloptions AS options FROM pg_class WHERE relname IN ('chat_activity_15m', 'sender_day') ORDER BY relname`
       expect(rows.map((r) => [r.relname, r.options])).toEqual([['chat_activity_15m', ['fillfactor=70']], ['sender_day', ['fillfactor=90']]])
+    }))
+})
+
+describe('a database an earlier release left without its 15-minute table', () => {
+  // That release dropped it on TimescaleDB's Apache-licensed edition, then failed to make the
+  // continuous aggregates that edition does not have.
+  it('gets it back, filled from the raw rows as the batches had kept it', () =>
+    withEmptyDatabase(async (sql) => {
+      await migrateDatabase(sql)
+      const chat = group(-1009300000001, 'Restored')
+      const ann = user(931, 'Ann'), bob = user(932, 'Bob')
+      await writeBatch(sql, batchOf([
+        messageUpdate(textMessage({ chat, messageId: 1, date: T0, from: ann, text: 'a' })),
+        messageUpdate(textMessage({ chat, messageId: 2, date: T0 + 1000, from: bob, text: 'b' })),
+        reactionUpdate({ chat, messageId: 1, date: T0 + 1001, user: bob, old: [], now: [emoji('👍')] }),
+        reactionCountUpdate({ chat, messageId: 2, date: T0 + 2000, counts: [[emoji('🔥'), 3]] }),
+        chatMemberUpdate({ chat, from: bob, date: T0 + 3000, old: member(bob, 'left'), now: member(bob, 'member') }),
+      ]))
+      const kept = await sql`SELECT * FROM chat_activity_15m ORDER BY chat_id, bucket`
+      // By hand: two messages, 1 + 3 reactions, one join.
+      expect(await sql`SELECT sum(messages)::int AS m, sum(reactions)::int AS r, sum(joins)::int AS j FROM chat_activity_15m`)
+        .toEqual([{ m: 2, r: 4, j: 1 }])
+      await sql`DROP TABLE chat_activity_15m`
+      const result = await migrateDatabase(sql)
+      expect(result.engine).toBe('postgres')
+      expect(result.appliedEngineSteps).toEqual(['chat_activity_15m restored'])
+      expect(await sql`SELECT * FROM chat_activity_15m ORDER BY chat_id, bucket`).toEqual(kept)
+      expect(await sql`SELECT reloptions AS options FROM pg_class WHERE relname = 'chat_activity_15m'`).toEqual([{ options: ['fillfactor=70'] }])
+      expect((await migrateDatabase(sql)).appliedEngineSteps).toEqual([])
     }))
 })
 
