@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { existsSync } from 'node:fs'
+import { existsSync, statSync } from 'node:fs'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import net from 'node:net'
 import path from 'node:path'
@@ -61,9 +61,11 @@ export async function startEmbeddedPostgres(dataDir: string, log?: Logger): Prom
     onError: (message) => log?.debug({ postgres: String(message).trim() }, 'embedded postgres'),
   })
   const asRoot = process.getuid?.() === 0
-  // Checked before initdb too, which would otherwise fail with a long trace of its own; unless
-  // the user does not exist yet: the embedded server creates it when it initialises.
+  // Checked before initdb too, which would otherwise fail with a long trace of its own. Where the
+  // user does not exist yet (the embedded server creates it when it initialises), it will own
+  // nothing and belong to no group of the parents: it can pass only those open to everyone.
   if (asRoot && postgresUserExists()) assertPostgresUserCan('-x', root)
+  else if (asRoot) assertOpenToEveryone(root)
   if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) {
     log?.info({ databaseDir }, 'initialising the embedded PostgreSQL data directory')
     await server.initialise()
@@ -81,13 +83,21 @@ const postgresUserExists = (): boolean => spawnSync('id', ['-u', 'postgres']).st
 /** As root, the server runs as `postgres`, which must reach (`-x`) or write (`-w`) the directory through every parent. */
 function assertPostgresUserCan(test: '-x' | '-w', dir: string): void {
   const probe = spawnSync('runuser', ['-u', 'postgres', '--', 'test', test, dir])
-  if (probe.status !== 0) {
-    throw new DataDirError(
-      `the postgres user cannot ${test === '-x' ? 'reach' : 'write'} ${dir}: a parent directory is closed to it. ` +
-        'Set DATA_DIR to a directory it can reach, e.g. DATA_DIR=/var/lib/tg-analytics',
-    )
+  if (probe.status !== 0) throw unreachable(dir, test)
+}
+
+/** Before the postgres user exists: every directory down to `dir` must let others pass (`o+x`). */
+function assertOpenToEveryone(dir: string): void {
+  for (let d = dir; ; d = path.dirname(d)) {
+    if ((statSync(d).mode & 0o001) === 0) throw unreachable(dir)
+    if (path.dirname(d) === d) return
   }
 }
+
+const unreachable = (dir: string, test: '-x' | '-w' = '-x') => new DataDirError(
+  `the postgres user cannot ${test === '-x' ? 'reach' : 'write'} ${dir}: a parent directory is closed to it. ` +
+    'Set DATA_DIR to a directory it can reach, e.g. DATA_DIR=/var/lib/tg-analytics',
+)
 
 async function loadOrCreateSettings(file: string): Promise<Settings> {
   if (existsSync(file)) return JSON.parse(await readFile(file, 'utf8')) as Settings

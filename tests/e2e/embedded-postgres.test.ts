@@ -80,54 +80,96 @@ describe('the bot without DATABASE_URL', () => {
   // A fresh host (a new VPS, say) where the bot runs as root and no postgres user exists yet:
   // the embedded server creates the user and then runs as it. Emulated in a mount namespace
   // whose /etc is a copy without that user, so the machine's own users are left alone.
-  it.runIf(process.getuid?.() === 0 && spawnSync('unshare', ['-m', 'true']).status === 0)(
-    'as root on a host without a postgres user: creates it, initialises DATA_DIR and stores updates', async () => {
-      const api = await startFakeBotApi()
-      const scratch = await mkdtemp(path.join(tmpdir(), 'tg-fresh-host-'))
-      await chmod(scratch, 0o755)
-      const etc = path.join(scratch, 'etc')
-      const dataDir = path.join(scratch, 'data')
-      await cp('/etc', etc, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true })
-      for (const file of ['passwd', 'group', 'shadow', 'gshadow']) {
-        const text = await readFile(path.join(etc, file), 'utf8').catch(() => undefined)
-        if (text !== undefined) await writeFile(path.join(etc, file), text.split('\n').filter((line) => !line.startsWith('postgres:')).join('\n'))
-      }
-      const hostPasswd = await readFile('/etc/passwd', 'utf8')
+  const canEmulateFreshHost = process.getuid?.() === 0 && spawnSync('unshare', ['-m', 'true']).status === 0
+
+  it.runIf(canEmulateFreshHost)('as root on a host without a postgres user: creates it, initialises DATA_DIR and stores updates', async () => {
+    const api = await startFakeBotApi()
+    const host = await freshHost()
+    const dataDir = path.join(host.scratch, 'data')
+    const hostPasswd = await readFile('/etc/passwd', 'utf8')
+    const bot = host.runBot({ BOT_TOKEN: api.token, TELEGRAM_API_ROOT: api.apiRoot, DATA_DIR: dataDir, LOG_LEVEL: 'info' })
+    try {
+      api.pushUpdate({ message: { message_id: 5, date: Math.floor(Date.now() / 1000), chat: { id: -1009876, type: 'supergroup', title: 'Fresh' },
+        from: { id: 78, is_bot: false, first_name: 'Eve' }, text: 'hello' } } as never)
+      const diedEarly = bot.exited.then((code) => { throw new Error(`the bot exited (code ${code}) before storing the update`) })
+      diedEarly.catch(() => {}) // the SIGTERM below ends it too, once this no longer matters
+      await Promise.race([api.waitFor(() => api.pending().length === 0, 120_000, 'the update to be stored'), diedEarly])
+      // Read back while the bot's server runs, with the port and password it keeps in DATA_DIR.
+      const settings = JSON.parse(await readFile(path.join(dataDir, 'embedded-postgres.json'), 'utf8')) as { port: number; password: string }
+      const sql = postgres({ host: '127.0.0.1', port: settings.port, user: 'postgres', password: settings.password, database: 'analytics', max: 1, onnotice: () => {} })
+      const rows = await sql<{ chat_id: string; message_id: number }[]>`SELECT chat_id::text, message_id FROM messages`
+      await sql.end()
+      expect(rows).toEqual([{ chat_id: '-1009876', message_id: 5 }])
+      expect(await readFile(path.join(host.etc, 'passwd'), 'utf8')).toMatch(/^postgres:/m)
+      expect(await readFile('/etc/passwd', 'utf8')).toBe(hostPasswd)
+      expect(bot.output()).toContain('embedded PostgreSQL is running')
+      bot.child.kill('SIGTERM')
+      expect(await bot.exited).toBe(0)
+    } catch (error) {
+      bot.child.kill('SIGKILL')
+      throw new Error(`${String(error)}\nbot output:\n${bot.output()}`)
+    } finally {
+      await api.close()
+      await bot.exited
+      await host.remove(path.join(dataDir, 'postgres'))
+    }
+  }, 180_000)
+
+  it.runIf(canEmulateFreshHost)('as root on a host without a postgres user, a DATA_DIR under a closed directory: one line naming it, exit code 1', async () => {
+    const host = await freshHost()
+    try {
+      const closed = path.join(host.scratch, 'private')
+      await mkdir(closed, { mode: 0o700 })
+      const dataDir = path.join(closed, 'data')
+      const bot = host.runBot({ BOT_TOKEN: '123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', TELEGRAM_API_ROOT: 'http://127.0.0.1:9', DATA_DIR: dataDir, LOG_LEVEL: 'info' })
+      expect(await bot.exited).toBe(1)
+      const fatal = bot.output().trim().split('\n').filter((line) => line.includes('"level":60'))
+      expect(fatal).toHaveLength(1)
+      expect(fatal[0]).toContain(`DATA_DIR: the postgres user cannot reach ${dataDir}`)
+      expect(bot.output()).not.toContain('initdb')
+    } finally {
+      await host.remove()
+    }
+  }, 90_000)
+})
+
+/**
+ * A scratch directory with a copy of /etc that has no postgres user, and a way to run the bot in
+ * a mount namespace that sees that copy as /etc. useradd there is told (in the copy) to make no
+ * home directory or mail spool, which would land outside it.
+ */
+async function freshHost() {
+  const scratch = await mkdtemp(path.join(tmpdir(), 'tg-fresh-host-'))
+  await chmod(scratch, 0o755)
+  const etc = path.join(scratch, 'etc')
+  await cp('/etc', etc, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true })
+  const edit = async (file: string, change: (text: string) => string) => {
+    const text = await readFile(path.join(etc, file), 'utf8').catch(() => undefined)
+    if (text !== undefined) await writeFile(path.join(etc, file), change(text))
+  }
+  for (const file of ['passwd', 'group', 'shadow', 'gshadow']) await edit(file, (t) => t.split('\n').filter((l) => !l.startsWith('postgres:')).join('\n'))
+  await edit('login.defs', (t) => `${t.replace(/^CREATE_HOME\b.*$/gm, '')}\nCREATE_HOME no\n`)
+  await edit('default/useradd', (t) => `${t.replace(/^CREATE_MAIL_SPOOL\b.*$/gm, '')}\nCREATE_MAIL_SPOOL=no\n`)
+  return {
+    scratch,
+    etc,
+    runBot(env: Record<string, string>) {
       const child = spawn('unshare', ['-m', 'sh', '-c', 'mount --bind "$1" /etc && exec "$0" --import tsx bot/main.ts', process.execPath, etc], {
-        env: { PATH: process.env.PATH, BOT_TOKEN: api.token, TELEGRAM_API_ROOT: api.apiRoot, DATA_DIR: dataDir, LOG_LEVEL: 'info' },
+        env: { PATH: process.env.PATH, ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
       })
       let output = ''
       child.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString() })
       child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString() })
       const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)))
-      try {
-        api.pushUpdate({ message: { message_id: 5, date: Math.floor(Date.now() / 1000), chat: { id: -1009876, type: 'supergroup', title: 'Fresh' },
-          from: { id: 78, is_bot: false, first_name: 'Eve' }, text: 'hello' } } as never)
-        const diedEarly = exited.then((code) => { throw new Error(`the bot exited (code ${code}) before storing the update`) })
-        diedEarly.catch(() => {}) // the SIGTERM below ends it too, once this no longer matters
-        await Promise.race([api.waitFor(() => api.pending().length === 0, 120_000, 'the update to be stored'), diedEarly])
-        // Read back while the bot's server runs, with the port and password it keeps in DATA_DIR.
-        const settings = JSON.parse(await readFile(path.join(dataDir, 'embedded-postgres.json'), 'utf8')) as { port: number; password: string }
-        const sql = postgres({ host: '127.0.0.1', port: settings.port, user: 'postgres', password: settings.password, database: 'analytics', max: 1, onnotice: () => {} })
-        const rows = await sql<{ chat_id: string; message_id: number }[]>`SELECT chat_id::text, message_id FROM messages`
-        await sql.end()
-        expect(rows).toEqual([{ chat_id: '-1009876', message_id: 5 }])
-        expect(await readFile(path.join(etc, 'passwd'), 'utf8')).toMatch(/^postgres:/m)
-        expect(await readFile('/etc/passwd', 'utf8')).toBe(hostPasswd)
-        expect(output).toContain('embedded PostgreSQL is running')
-        child.kill('SIGTERM')
-        expect(await exited).toBe(0)
-      } catch (error) {
-        child.kill('SIGKILL')
-        throw new Error(`${String(error)}\nbot output:\n${output}`)
-      } finally {
-        await api.close()
-        await exited
-        // The server is the bot's child and stops with it; after a SIGKILL it may linger.
-        const pid = Number((await readFile(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0])
-        if (pid > 0) try { process.kill(pid, 'SIGQUIT') } catch { /* gone */ }
-        await rm(scratch, { recursive: true, force: true })
-      }
-    }, 180_000)
-})
+      return { child, exited, output: () => output }
+    },
+    /** Removes it all; first stops a server left running in `databaseDir` (the bot stops its own unless killed). */
+    async remove(databaseDir?: string) {
+      const pid = databaseDir ? Number((await readFile(path.join(databaseDir, 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0]) : 0
+      const comm = pid > 0 ? await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '') : ''
+      if (comm.trim() === 'postgres') process.kill(pid, 'SIGQUIT')
+      await rm(scratch, { recursive: true, force: true })
+    },
+  }
+}
