@@ -167,7 +167,7 @@ function sortedUnique<T extends { chatId: number }>(rows: readonly T[], compare:
 /**
  * Each distinct edit counts once; the stored metrics follow the newest edit.
  *
- * On TimescaleDB, chunks are compressed once they are COMPRESSED_AFTER_SECONDS old, and an UPDATE
+ * On TimescaleDB, chunks are compressed once they are 30 days old, and an UPDATE
  * unpacks every compressed batch that its constant conditions leave possible (join conditions
  * narrow nothing), failing past TimescaleDB's limit of rows one statement may unpack. So edits of
  * messages dated over OLD_EDIT_SECONDS ago go one message per statement, naming its chat and date
@@ -179,7 +179,7 @@ export function writeEdits(tx: TransactionSql, engine: Engine, edits: EditRow[])
   if (edits.length === 0) return []
   const unique = sortedUnique(edits, (a, b) => byMessageKey(a, b) || a.editDate - b.editDate)
   const now = Date.now() / 1000
-  const recentOnly = engine === 'timescaledb' ? tx`m.date >= to_timestamp(${now - COMPRESSED_AFTER_SECONDS}::float8)` : tx`true`
+  const recentOnly = engine === 'timescaledb' ? tx`m.date >= to_timestamp(${now - UNCOMPRESSED_SECONDS}::float8)` : tx`true`
   // A message's edits stay together, in one statement or the other, as the statement needs.
   const old = new Map<string, EditRow[]>()
   for (const e of unique) if (e.date < now - OLD_EDIT_SECONDS) old.set(`${e.chatId}:${e.messageId}`, [])
@@ -192,9 +192,12 @@ export function writeEdits(tx: TransactionSql, engine: Engine, edits: EditRow[])
   ]
 }
 
-/** db/engine/timescaledb-licensed/0001_compression.sql: chunks older than 30 days are compressed. */
-const COMPRESSED_AFTER_SECONDS = 30 * 86_400
-/** Messages dated before this may be in a compressed chunk, with room for clocks that disagree. */
+/**
+ * Compressed chunks hold nothing newer than this (db/engine/timescaledb-licensed/0001_compression.sql
+ * compresses chunks older than 30 days), with a day's room for this clock being behind the database's.
+ */
+const UNCOMPRESSED_SECONDS = 29 * 86_400
+/** Messages dated before this may be in a compressed chunk: a day's room the other way. */
 const OLD_EDIT_SECONDS = 28 * 86_400
 
 /** The edits `unique` (in key order), written where `bounds` holds of their messages (`m`). */
@@ -348,7 +351,7 @@ export function writeMemberEvents(tx: TransactionSql, engine: Engine, rows: Upda
     // On TimescaleDB a constant lower bound on the date leaves compressed chunks out: a DELETE
     // unpacks every compressed batch its constant conditions leave possible (see writeEdits).
     // chat_member updates are at most a day old (Telegram keeps them no longer).
-    let earliest = Date.now() / 1000 - COMPRESSED_AFTER_SECONDS
+    let earliest = Date.now() / 1000 - UNCOMPRESSED_SECONDS
     for (const e of fromChatMember) earliest = Math.min(earliest, e.date - MEMBER_MATCH_WINDOW_SECONDS)
     out.push(counted(tx`
       DELETE FROM member_events e USING (${input(fromChatMember)}) i
