@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { existsSync, statSync } from 'node:fs'
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { existsSync, realpathSync, statSync } from 'node:fs'
+import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import net from 'node:net'
 import path from 'node:path'
 import postgres from 'postgres'
@@ -36,7 +36,16 @@ export async function startEmbeddedPostgres(dataDir: string, log?: Logger): Prom
   const root = path.resolve(dataDir)
   const databaseDir = path.join(root, 'postgres')
   const settingsFile = path.join(root, 'embedded-postgres.json')
-  await mkdir(root, { recursive: true })
+  const asRoot = process.getuid?.() === 0
+  const created = await mkdir(root, { recursive: true })
+  // As root the server runs as postgres, which must pass the directories made here whatever
+  // root's umask left them (027 makes them closed to others).
+  if (asRoot && created) {
+    for (let d = root; ; d = path.dirname(d)) {
+      await chmod(d, (await stat(d)).mode | 0o001)
+      if (d === created) break
+    }
+  }
   const settings = await loadOrCreateSettings(settingsFile)
   const url = `postgres://postgres:${encodeURIComponent(settings.password)}@127.0.0.1:${settings.port}/${DATABASE}`
 
@@ -55,12 +64,11 @@ export async function startEmbeddedPostgres(dataDir: string, log?: Logger): Prom
     password: settings.password,
     authMethod: 'scram-sha-256',
     persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=`],
     onLog: (message) => log?.debug({ postgres: message.trim() }, 'embedded postgres'),
     onError: (message) => log?.debug({ postgres: String(message).trim() }, 'embedded postgres'),
   })
-  const asRoot = process.getuid?.() === 0
   // Checked before initdb too, which would otherwise fail with a long trace of its own. Where the
   // user does not exist yet (the embedded server creates it when it initialises), it will own
   // nothing and belong to no group of the parents: it can pass only those open to everyone.
@@ -68,7 +76,15 @@ export async function startEmbeddedPostgres(dataDir: string, log?: Logger): Prom
   else if (asRoot) assertOpenToEveryone(root)
   if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) {
     log?.info({ databaseDir }, 'initialising the embedded PostgreSQL data directory')
-    await server.initialise()
+    // As root, initdb runs as postgres and reads the password from a file the embedded server
+    // writes in the temporary directory: under a closed umask (027) postgres could not read it.
+    // The usual 022, while it is written.
+    const umask = asRoot ? process.umask(0o022) : undefined
+    try {
+      await server.initialise()
+    } finally {
+      if (umask !== undefined) process.umask(umask)
+    }
   }
   if (asRoot) assertPostgresUserCan('-w', databaseDir)
   await removeStalePid(databaseDir)
@@ -86,11 +102,16 @@ function assertPostgresUserCan(test: '-x' | '-w', dir: string): void {
   if (probe.status !== 0) throw unreachable(dir, test)
 }
 
-/** Before the postgres user exists: every directory down to `dir` must let others pass (`o+x`). */
+/**
+ * Before the postgres user exists: every directory down to `dir` must let others pass (`o+x`),
+ * along the path as written and along the one its links lead to.
+ */
 function assertOpenToEveryone(dir: string): void {
-  for (let d = dir; ; d = path.dirname(d)) {
-    if ((statSync(d).mode & 0o001) === 0) throw unreachable(dir)
-    if (path.dirname(d) === d) return
+  for (const start of new Set([dir, realpathSync(dir)])) {
+    for (let d = start; ; d = path.dirname(d)) {
+      if ((statSync(d).mode & 0o001) === 0) throw unreachable(dir)
+      if (path.dirname(d) === d) break
+    }
   }
 }
 

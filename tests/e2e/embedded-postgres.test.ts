@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process'
-import { chmod, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
+import { chmod, cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import postgres from 'postgres'
@@ -8,18 +9,24 @@ import { startFakeBotApi } from '../support/fake-bot-api.ts'
 import { runBotUntilExit } from '../support/run-bot.ts'
 
 // `npm start` without DATABASE_URL: the bot runs its own PostgreSQL under DATA_DIR.
+// Where root has no postgres user, the embedded server would create one on this host: those
+// cases run only in the emulated fresh host below.
+const asRootWithoutPostgresUser = process.getuid?.() === 0 && spawnSync('id', ['-u', 'postgres']).status !== 0
 describe('the bot without DATABASE_URL', () => {
-  let dataDir = ''
+  let base = ''
   afterAll(async () => {
-    if (dataDir) await rm(dataDir, { recursive: true, force: true })
+    if (base) await rm(base, { recursive: true, force: true })
   })
 
-  it('starts an embedded PostgreSQL on its own port, stores updates there and keeps them across restarts', async () => {
+  // Under a hardened umask (027), with a DATA_DIR the bot makes itself: as root, the server runs
+  // as the postgres user, which must still pass the directories the bot made.
+  it.runIf(!asRootWithoutPostgresUser)('starts an embedded PostgreSQL on its own port, stores updates there and keeps them across restarts', async () => {
     const api = await startFakeBotApi()
-    dataDir = await mkdtemp(path.join(tmpdir(), 'tg-embedded-'))
-    await chmod(dataDir, 0o755) // as root, the server runs as the postgres user
+    base = await mkdtemp(path.join(tmpdir(), 'tg-embedded-'))
+    await chmod(base, 0o755)
+    const dataDir = path.join(base, 'var', 'data')
     const run = () => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'bot/main.ts'], {
+      const child = spawn('sh', ['-c', 'umask 027 && exec "$0" --import tsx bot/main.ts', process.execPath], {
         env: { PATH: process.env.PATH, BOT_TOKEN: api.token, TELEGRAM_API_ROOT: api.apiRoot, DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
         stdio: ['ignore', 'ignore', 'inherit'],
       })
@@ -30,15 +37,20 @@ describe('the bot without DATABASE_URL', () => {
         from: { id: 77, is_bot: false, first_name: 'Ann' }, text: `m${id}` },
     })
     try {
+      // Stored (the offset confirmed), or failed at once if the bot exits first.
+      const stored = (bot: ReturnType<typeof run>, label: string) => Promise.race([
+        api.waitFor(() => api.pending().length === 0, 90_000, label),
+        bot.exited.then((code) => { if (api.pending().length > 0) throw new Error(`the bot exited (code ${code}) before ${label}`) }),
+      ])
       let bot = run()
       api.pushUpdate(message(1) as never)
-      await api.waitFor(() => api.pending().length === 0, 90_000, 'the first update to be stored')
+      await stored(bot, 'the first update to be stored')
       bot.child.kill('SIGTERM')
       expect(await bot.exited).toBe(0)
 
       bot = run()
       api.pushUpdate(message(2) as never)
-      await api.waitFor(() => api.pending().length === 0, 90_000, 'the second update to be stored')
+      await stored(bot, 'the second update to be stored')
       bot.child.kill('SIGTERM')
       expect(await bot.exited).toBe(0)
 
@@ -59,7 +71,7 @@ describe('the bot without DATABASE_URL', () => {
 
   // As root the server runs as the postgres user: a DATA_DIR under a directory closed to it is
   // said in one line before initdb runs (initdb would fail with a trace of its own).
-  it.runIf(process.getuid?.() === 0)('as root, a DATA_DIR the postgres user cannot reach: one line naming it, exit code 1', async () => {
+  it.runIf(process.getuid?.() === 0 && !asRootWithoutPostgresUser)('as root, a DATA_DIR the postgres user cannot reach: one line naming it, exit code 1', async () => {
     const closed = await mkdtemp(path.join(tmpdir(), 'tg-closed-'))
     try {
       await chmod(closed, 0o700)
@@ -115,18 +127,20 @@ describe('the bot without DATABASE_URL', () => {
     }
   }, 180_000)
 
-  it.runIf(canEmulateFreshHost)('as root on a host without a postgres user, a DATA_DIR under a closed directory: one line naming it, exit code 1', async () => {
+  it.runIf(canEmulateFreshHost)('as root on a host without a postgres user, a DATA_DIR under a closed directory, or linked to one: one line naming it, exit code 1', async () => {
     const host = await freshHost()
     try {
       const closed = path.join(host.scratch, 'private')
-      await mkdir(closed, { mode: 0o700 })
-      const dataDir = path.join(closed, 'data')
-      const bot = host.runBot({ BOT_TOKEN: '123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', TELEGRAM_API_ROOT: 'http://127.0.0.1:9', DATA_DIR: dataDir, LOG_LEVEL: 'info' })
-      expect(await bot.exited).toBe(1)
-      const fatal = bot.output().trim().split('\n').filter((line) => line.includes('"level":60'))
-      expect(fatal).toHaveLength(1)
-      expect(fatal[0]).toContain(`DATA_DIR: the postgres user cannot reach ${dataDir}`)
-      expect(bot.output()).not.toContain('initdb')
+      await mkdir(path.join(closed, 'data'), { recursive: true, mode: 0o700 })
+      await symlink(path.join(closed, 'data'), path.join(host.scratch, 'link'))
+      for (const dataDir of [path.join(closed, 'data'), path.join(host.scratch, 'link')]) {
+        const bot = host.runBot({ BOT_TOKEN: '123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', TELEGRAM_API_ROOT: 'http://127.0.0.1:9', DATA_DIR: dataDir, LOG_LEVEL: 'info' })
+        expect(await bot.exited, bot.output()).toBe(1)
+        const fatal = bot.output().trim().split('\n').filter((line) => line.includes('"level":60'))
+        expect(fatal).toHaveLength(1)
+        expect(fatal[0]).toContain(`DATA_DIR: the postgres user cannot reach ${dataDir}`)
+        expect(bot.output()).not.toContain('initdb')
+      }
     } finally {
       await host.remove()
     }
@@ -168,7 +182,10 @@ async function freshHost() {
     async remove(databaseDir?: string) {
       const pid = databaseDir ? Number((await readFile(path.join(databaseDir, 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0]) : 0
       const comm = pid > 0 ? await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '') : ''
-      if (comm.trim() === 'postgres') process.kill(pid, 'SIGQUIT')
+      if (comm.trim() === 'postgres') {
+        process.kill(pid, 'SIGQUIT')
+        for (let waited = 0; existsSync(`/proc/${pid}`) && waited < 10_000; waited += 50) await new Promise((r) => setTimeout(r, 50))
+      }
       await rm(scratch, { recursive: true, force: true })
     },
   }
