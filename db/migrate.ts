@@ -104,7 +104,7 @@ async function restoreFifteenMinuteTable(sql: Sql): Promise<boolean> {
   if (!row?.missing) return false
   await sql.begin(async (tx) => {
     // As db/migrations/0002_rollups.sql and 0007_rollup_fillfactor.sql make it.
-    await tx`CREATE TABLE chat_activity_15m (
+    await tx`CREATE TABLE IF NOT EXISTS chat_activity_15m (
       chat_id bigint NOT NULL, bucket timestamp with time zone NOT NULL, messages integer DEFAULT 0 NOT NULL,
       reactions integer DEFAULT 0 NOT NULL, joins integer DEFAULT 0 NOT NULL, leaves integer DEFAULT 0 NOT NULL,
       CONSTRAINT chat_activity_15m_chat_id_bucket_pk PRIMARY KEY (chat_id, bucket)) WITH (fillfactor = 70)`
