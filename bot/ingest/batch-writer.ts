@@ -6,7 +6,7 @@ import { appendRows } from './merge-rows.ts'
 import { PendingBatch } from './pending-batch.ts'
 import { emptyRows, type ChatRow, type UpdateRows } from './rows.ts'
 import { SeenCache } from './seen-cache.ts'
-import { writeBatch, type BatchSummary } from './write-batch.ts'
+import { unwritableTables, writeBatch, type BatchSummary } from './write-batch.ts'
 import type { Engine } from '../../db/migrate.ts'
 
 export interface BatchWriterOptions {
@@ -252,17 +252,33 @@ export class BatchWriter {
         lane.failing = false
         return STORED
       } catch (error) {
-        if (isPermanent(error)) return { stored: false, refused: true, error }
+        // A statement refused because a table is missing or closed to the bot would refuse every
+        // update alike: waited out like an outage, not skipped update by update.
+        const unwritable = isPermanent(error) ? await this.unwritableTables(error) : []
+        if (isPermanent(error) && unwritable.length === 0) return { stored: false, refused: true, error }
         if (this.stopRetrying) return { stored: false, refused: false, error }
         lane.failing = true
-        this.options.log.error(
-          { err: error, attempt, retryInMs: delay, updates },
-          'could not commit a batch; fetching is paused until it is stored',
-        )
+        if (unwritable.length > 0) {
+          this.options.log.error(
+            { err: error, tables: unwritable, attempt, retryInMs: delay, updates },
+            'the database refuses the bot: tables missing or not writable; fetching is paused until they are back',
+          )
+        } else {
+          this.options.log.error(
+            { err: error, attempt, retryInMs: delay, updates },
+            'could not commit a batch; fetching is paused until it is stored',
+          )
+        }
         await new Promise((r) => setTimeout(r, delay))
         delay = Math.min(delay * 2, retry.maxMs)
       }
     }
+  }
+
+  /** For a refusal of class 42, the tables a batch writes that are missing or closed to the bot (a marker when the check itself fails: retried then too). */
+  private async unwritableTables(error: unknown): Promise<string[]> {
+    if (!String((error as { code?: unknown } | null)?.code).startsWith('42')) return []
+    return unwritableTables(this.sql, this.options.engine).catch(() => ['(the check failed)'])
   }
 
   /** One update's rows are refused by the database: find it, log it, and let the rest through. */

@@ -99,6 +99,26 @@ async function transaction(sql: Sql, rows: UpdateRows, chatIds: number[], option
   })
 }
 
+// Every table a batch writes (the 15-minute one only where it is a table).
+const WRITTEN_TABLES = [
+  'chats', 'chat_titles', 'chat_migrations', 'users', 'user_names', 'messages', 'message_edits', 'reaction_events',
+  'message_reactions', 'reaction_counts', 'reaction_count_changes', 'member_events', 'bot_membership_events', 'bot_state',
+  'chat_activity_hour', 'chat_activity_day', 'sender_day',
+]
+
+/**
+ * The tables a batch writes that are missing or that this role may not write. While there is
+ * any, a refusal of a batch (SQLSTATE class 42: undefined table, insufficient privilege…) is the
+ * database's state, not its updates' fault.
+ */
+export async function unwritableTables(sql: Sql, engine: Engine = 'postgres'): Promise<string[]> {
+  const tables = engine === 'postgres' ? [...WRITTEN_TABLES, 'chat_activity_15m'] : WRITTEN_TABLES
+  const rows = await sql<{ t: string }[]>`
+    SELECT t FROM unnest(${tables}::text[]) AS t
+    WHERE to_regclass(t) IS NULL OR NOT has_table_privilege(to_regclass(t), 'SELECT, INSERT, UPDATE, DELETE')`
+  return rows.map((r) => r.t)
+}
+
 /** Sends `data` through `COPY … FROM STDIN`; resolves once the server has stored it, rejects with its error. */
 async function copyIn(tx: TransactionSql, statement: string, data: Buffer): Promise<void> {
   const stream = await tx.unsafe(statement).writable()

@@ -268,6 +268,26 @@ describe('updates the database refuses', () => {
     await expectOnlyRefused('Limited', -1003100000032, /decompression limit/)
   })
 
+  it('a table gone (or closed to the bot) is waited out like an outage, and nothing is skipped', async () => {
+    const { writer: w, lines } = writer(client(), { maxDelayMs: 30 })
+    await w.add(message(1))
+    await db.sql`ALTER TABLE message_edits RENAME TO message_edits_away`
+    cleanups.push(() => db.sql`ALTER TABLE IF EXISTS message_edits_away RENAME TO message_edits`)
+    const during = [
+      w.add(message(2)),
+      w.add(rowsOf(editUpdate({ ...textMessage({ chat, messageId: 1, date: T0 + 1, from: sender, text: 'edited' }), edit_date: T0 + 70 }))),
+    ]
+    const states = during.map(track)
+    const paused = () => lines.filter((l) => l.msg === 'the database refuses the bot: tables missing or not writable; fetching is paused until they are back')
+    await waitFor(() => paused().length >= 2, 'two refused attempts')
+    expect(paused()[0]).toMatchObject({ tables: ['message_edits'] })
+    expect(states.map((s) => s.settled)).toEqual([false, false])
+    await db.sql`ALTER TABLE message_edits_away RENAME TO message_edits`
+    await Promise.all(during)
+    expect(await db.sql`SELECT message_id, edit_count FROM messages ORDER BY message_id`).toEqual([{ message_id: 1, edit_count: 1 }, { message_id: 2, edit_count: 0 }])
+    expect(lines.filter((l) => l.msg === 'the database refused an update; it is skipped')).toEqual([])
+  })
+
   it('a name whose only sighting in another lane was dropped as a repeat is still stored when its own update is refused', async () => {
     // Lane 0 (even chat) holds the refused update of user 2040; lane 1 (odd chat) a good one of
     // the same user, mapped after lane 0 handed its batch over, so dropped there as a repeat.
