@@ -113,9 +113,11 @@ const WRITTEN_TABLES = [
  */
 export async function unwritableTables(sql: Sql, engine: Engine = 'postgres'): Promise<string[]> {
   const tables = engine === 'postgres' ? [...WRITTEN_TABLES, 'chat_activity_15m'] : WRITTEN_TABLES
+  // One privilege per has_table_privilege call: given several, it asks whether any one is held.
   const rows = await sql<{ t: string }[]>`
     SELECT t FROM unnest(${tables}::text[]) AS t
-    WHERE to_regclass(t) IS NULL OR NOT has_table_privilege(to_regclass(t), 'SELECT, INSERT, UPDATE, DELETE')`
+    WHERE to_regclass(t) IS NULL OR NOT (has_table_privilege(to_regclass(t), 'SELECT') AND has_table_privilege(to_regclass(t), 'INSERT')
+      AND has_table_privilege(to_regclass(t), 'UPDATE') AND has_table_privilege(to_regclass(t), 'DELETE'))`
   return rows.map((r) => r.t)
 }
 

@@ -1,7 +1,7 @@
 import postgres, { type Sql } from 'postgres'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { BatchWriter, type BatchWriterOptions } from '../../bot/ingest/batch-writer.ts'
-import { writeBatch } from '../../bot/ingest/write-batch.ts'
+import { unwritableTables, writeBatch } from '../../bot/ingest/write-batch.ts'
 import { createTestDatabase, withDatabase, ADMIN_URL, type TestDatabase } from '../support/test-db.ts'
 import { memoryLogger, PINO_ERROR, PINO_WARN, type LogLine } from './support/memory-log.ts'
 import { truncateAll } from './support/tables.ts'
@@ -286,6 +286,25 @@ describe('updates the database refuses', () => {
     await Promise.all(during)
     expect(await db.sql`SELECT message_id, edit_count FROM messages ORDER BY message_id`).toEqual([{ message_id: 1, edit_count: 1 }, { message_id: 2, edit_count: 0 }])
     expect(lines.filter((l) => l.msg === 'the database refused an update; it is skipped')).toEqual([])
+  })
+
+  it('the tables the bot cannot write are found by each privilege it needs, not by any one of them', async () => {
+    const role = `probe_${Date.now().toString(36)}`
+    await db.sql.unsafe(`CREATE ROLE "${role}" LOGIN`)
+    cleanups.push(async () => {
+      await db.sql.unsafe(`DROP OWNED BY "${role}"`)
+      await db.sql.unsafe(`DROP ROLE IF EXISTS "${role}"`)
+    })
+    await db.sql.unsafe(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "${role}"`)
+    await db.sql.unsafe(`REVOKE INSERT ON messages FROM "${role}"`)
+    await db.sql.unsafe(`REVOKE DELETE ON user_names FROM "${role}"`)
+    const url = new URL(withDatabase(ADMIN_URL, db.name))
+    url.username = role
+    url.password = ''
+    const asRole = postgres(url.toString(), { max: 1, onnotice: () => {} })
+    cleanups.push(() => asRole.end({ timeout: 1 }))
+    expect((await unwritableTables(asRole)).sort()).toEqual(['messages', 'user_names'])
+    expect(await unwritableTables(db.sql)).toEqual([])
   })
 
   it('a name whose only sighting in another lane was dropped as a repeat is still stored when its own update is refused', async () => {
