@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync, realpathSync, statSync } from 'node:fs'
-import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { chmod, chown, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import net from 'node:net'
 import path from 'node:path'
 import postgres from 'postgres'
@@ -70,21 +70,14 @@ export async function startEmbeddedPostgres(dataDir: string, log?: Logger): Prom
     onError: (message) => log?.debug({ postgres: String(message).trim() }, 'embedded postgres'),
   })
   // Checked before initdb too, which would otherwise fail with a long trace of its own. Where the
-  // user does not exist yet (the embedded server creates it when it initialises), it will own
-  // nothing and belong to no group of the parents: it can pass only those open to everyone.
+  // user does not exist yet (made just before initdb: asPostgresUser), it will own nothing and
+  // belong to no group of the parents: it can pass only those open to everyone.
   if (asRoot && postgresUserExists()) assertPostgresUserCan('-x', root)
   else if (asRoot) assertOpenToEveryone(root)
   if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) {
     log?.info({ databaseDir }, 'initialising the embedded PostgreSQL data directory')
-    // As root, initdb runs as postgres and reads the password from a file the embedded server
-    // writes in the temporary directory: under a closed umask (027) postgres could not read it.
-    // The usual 022, while it is written.
-    const umask = asRoot ? process.umask(0o022) : undefined
-    try {
-      await server.initialise()
-    } finally {
-      if (umask !== undefined) process.umask(umask)
-    }
+    if (asRoot) await asPostgresUser(root, () => server.initialise())
+    else await server.initialise()
   }
   if (asRoot) assertPostgresUserCan('-w', databaseDir)
   await removeStalePid(databaseDir)
@@ -95,6 +88,39 @@ export async function startEmbeddedPostgres(dataDir: string, log?: Logger): Prom
 }
 
 const postgresUserExists = (): boolean => spawnSync('id', ['-u', 'postgres']).status === 0
+
+/**
+ * As root, initdb runs as postgres and reads the superuser's password from a file the embedded
+ * server writes in the temporary directory, with root's umask. So that postgres, and only it,
+ * can read it: the postgres user is made first where there is none (as the embedded server
+ * would), and the file goes in a directory of its own, root's with the postgres group and closed
+ * to others, under umask 027 (group-readable) while `initialise` runs (nothing else of the bot
+ * runs meanwhile: the database comes first).
+ */
+export async function asPostgresUser(dataDir: string, initialise: () => Promise<void>): Promise<void> {
+  if (!postgresUserExists()) {
+    for (const [command, ...args] of [['groupadd', '--system', 'postgres'], ['useradd', '--system', '--gid', 'postgres', '--no-create-home', '--shell', '/bin/false', 'postgres']]) {
+      const run = spawnSync(command!, args, { encoding: 'utf8' })
+      // 9: the group or user exists already (made meanwhile).
+      if (run.status !== 0 && run.status !== 9) throw new Error(`${command} failed: ${run.stderr || run.error}`)
+    }
+  }
+  const gid = Number(spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).stdout.trim())
+  // In DATA_DIR, which postgres is known to reach (the system's temporary directory may not be).
+  const dir = await mkdtemp(path.join(dataDir, '.initdb-'))
+  const before = { tmpdir: process.env.TMPDIR, umask: process.umask(0o027) }
+  try {
+    await chown(dir, 0, gid)
+    await chmod(dir, 0o2750)
+    process.env.TMPDIR = dir
+    await initialise()
+  } finally {
+    if (before.tmpdir === undefined) delete process.env.TMPDIR
+    else process.env.TMPDIR = before.tmpdir
+    process.umask(before.umask)
+    await rm(dir, { recursive: true, force: true })
+  }
+}
 
 /** As root, the server runs as `postgres`, which must reach (`-x`) or write (`-w`) the directory through every parent. */
 function assertPostgresUserCan(test: '-x' | '-w', dir: string): void {

