@@ -99,25 +99,28 @@ async function transaction(sql: Sql, rows: UpdateRows, chatIds: number[], option
   })
 }
 
-// Every table a batch writes (the 15-minute one only where it is a table).
-const WRITTEN_TABLES = [
-  'chats', 'chat_titles', 'chat_migrations', 'users', 'user_names', 'messages', 'message_edits', 'reaction_events',
-  'message_reactions', 'reaction_counts', 'reaction_count_changes', 'member_events', 'bot_membership_events', 'bot_state',
-  'chat_activity_hour', 'chat_activity_day', 'sender_day',
-]
+// Every table a batch writes, with the privileges its statements need beyond SELECT and INSERT
+// (the 15-minute one only where it is a table).
+const WRITTEN_TABLES: Record<string, readonly ('UPDATE' | 'DELETE')[]> = {
+  chats: ['UPDATE'], chat_titles: ['DELETE'], chat_migrations: [], users: ['UPDATE'], user_names: ['DELETE'],
+  messages: ['UPDATE'], message_edits: [], reaction_events: [], message_reactions: ['UPDATE'], reaction_counts: ['UPDATE'],
+  reaction_count_changes: [], member_events: ['DELETE'], bot_membership_events: [], bot_state: ['UPDATE'],
+  chat_activity_hour: ['UPDATE'], chat_activity_day: ['UPDATE'], sender_day: ['UPDATE'],
+}
 
 /**
- * The tables a batch writes that are missing or that this role may not write. While there is
- * any, a refusal of a batch (SQLSTATE class 42: undefined table, insufficient privilege…) is the
- * database's state, not its updates' fault.
+ * The tables a batch writes that are missing or on which this role lacks a privilege the batch
+ * uses. While there is any, a refusal of a batch (SQLSTATE class 42: undefined table,
+ * insufficient privilege…) is the database's state, not its updates' fault.
  */
 export async function unwritableTables(sql: Sql, engine: Engine = 'postgres'): Promise<string[]> {
-  const tables = engine === 'postgres' ? [...WRITTEN_TABLES, 'chat_activity_15m'] : WRITTEN_TABLES
+  const tables = Object.entries(WRITTEN_TABLES)
+  if (engine === 'postgres') tables.push(['chat_activity_15m', ['UPDATE']])
   // One privilege per has_table_privilege call: given several, it asks whether any one is held.
   const rows = await sql<{ t: string }[]>`
-    SELECT t FROM unnest(${tables}::text[]) AS t
-    WHERE to_regclass(t) IS NULL OR NOT (has_table_privilege(to_regclass(t), 'SELECT') AND has_table_privilege(to_regclass(t), 'INSERT')
-      AND has_table_privilege(to_regclass(t), 'UPDATE') AND has_table_privilege(to_regclass(t), 'DELETE'))`
+    SELECT t FROM unnest(${tables.map(([t]) => t)}::text[], ${tables.map(([, extra]) => ['SELECT', 'INSERT', ...extra].join(','))}::text[]) AS x(t, p)
+    WHERE to_regclass(t) IS NULL
+       OR EXISTS (SELECT 1 FROM unnest(string_to_array(p, ',')) AS q(privilege) WHERE NOT has_table_privilege(to_regclass(t), q.privilege))`
   return rows.map((r) => r.t)
 }
 

@@ -7,8 +7,8 @@ import { memoryLogger, PINO_ERROR, PINO_WARN, type LogLine } from './support/mem
 import { truncateAll } from './support/tables.ts'
 import { TcpProxy } from './support/tcp-proxy.ts'
 import {
-  chatMemberUpdate, editUpdate, emoji, group, member, messageUpdate, reactionCountUpdate, reactionUpdate, rowsOf, T0,
-  TEST_BOT_ID, textMessage, user,
+  batchOf, chatMemberUpdate, editUpdate, emoji, group, member, messageUpdate, myChatMemberUpdate, reactionCountUpdate, reactionUpdate,
+  rowsOf, T0, TEST_BOT_ID, textMessage, user,
 } from './support/updates.ts'
 
 let db: TestDatabase
@@ -288,7 +288,7 @@ describe('updates the database refuses', () => {
     expect(lines.filter((l) => l.msg === 'the database refused an update; it is skipped')).toEqual([])
   })
 
-  it('the tables the bot cannot write are found by each privilege it needs, not by any one of them', async () => {
+  it('the tables the bot cannot write are found by each privilege its batches use, not by any one of them, nor by others', async () => {
     const role = `probe_${Date.now().toString(36)}`
     await db.sql.unsafe(`CREATE ROLE "${role}" LOGIN`)
     cleanups.push(async () => {
@@ -298,6 +298,9 @@ describe('updates the database refuses', () => {
     await db.sql.unsafe(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "${role}"`)
     await db.sql.unsafe(`REVOKE INSERT ON messages FROM "${role}"`)
     await db.sql.unsafe(`REVOKE DELETE ON user_names FROM "${role}"`)
+    // Privileges no batch uses: a role without them writes every batch all the same.
+    await db.sql.unsafe(`REVOKE DELETE ON sender_day, message_edits FROM "${role}"`)
+    await db.sql.unsafe(`REVOKE UPDATE, DELETE ON reaction_events FROM "${role}"`)
     const url = new URL(withDatabase(ADMIN_URL, db.name))
     url.username = role
     url.password = ''
@@ -305,6 +308,20 @@ describe('updates the database refuses', () => {
     cleanups.push(() => asRole.end({ timeout: 1 }))
     expect((await unwritableTables(asRole)).sort()).toEqual(['messages', 'user_names'])
     expect(await unwritableTables(db.sql)).toEqual([])
+    // With those two given back, the role writes a batch that touches every table.
+    await db.sql.unsafe(`GRANT INSERT ON messages TO "${role}"`)
+    await db.sql.unsafe(`GRANT DELETE ON user_names TO "${role}"`)
+    expect(await unwritableTables(asRole)).toEqual([])
+    const joiner = user(2060, 'Joiner')
+    await writeBatch(asRole, batchOf([
+      messageUpdate(textMessage({ chat, messageId: 1, date: T0, from: sender, text: 'hello' })),
+      editUpdate({ ...textMessage({ chat, messageId: 1, date: T0, from: sender, text: 'hello!' }), edit_date: T0 + 5 }),
+      reactionUpdate({ chat, messageId: 1, date: T0 + 6, user: joiner, old: [], now: [emoji('👍')] }),
+      reactionCountUpdate({ chat, messageId: 1, date: T0 + 7, counts: [[emoji('🔥'), 2]] }),
+      chatMemberUpdate({ chat, from: joiner, date: T0 + 8, old: member(joiner, 'left'), now: member(joiner, 'member') }),
+      myChatMemberUpdate({ chat, from: sender, date: T0 + 9, bot: user(TEST_BOT_ID, 'Bot', { is_bot: true }), oldStatus: 'member', newStatus: 'administrator' }),
+    ]), { watermark: { botId: TEST_BOT_ID, updateId: 10 } })
+    expect(await db.sql`SELECT edit_count FROM messages`).toEqual([{ edit_count: 1 }])
   })
 
   it('a name whose only sighting in another lane was dropped as a repeat is still stored when its own update is refused', async () => {
