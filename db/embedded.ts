@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { existsSync, realpathSync, statSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { chmod, chown, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import net from 'node:net'
 import path from 'node:path'
@@ -64,16 +64,18 @@ export async function startEmbeddedPostgres(dataDir: string, log?: Logger): Prom
     password: settings.password,
     authMethod: 'scram-sha-256',
     persistent: true,
+    // The user exists by then (below); this also has initialise give it the data directory.
     createPostgresUser: asRoot,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=`],
     onLog: (message) => log?.debug({ postgres: message.trim() }, 'embedded postgres'),
     onError: (message) => log?.debug({ postgres: String(message).trim() }, 'embedded postgres'),
   })
-  // Checked before initdb too, which would otherwise fail with a long trace of its own. Where the
-  // user does not exist yet (made just before initdb: asPostgresUser), it will own nothing and
-  // belong to no group of the parents: it can pass only those open to everyone.
-  if (asRoot && postgresUserExists()) assertPostgresUserCan('-x', root)
-  else if (asRoot) assertOpenToEveryone(root)
+  if (asRoot) {
+    // The user is made here where there is none (as the embedded server would make it), so that
+    // DATA_DIR is checked as that user before initdb, which would fail with a long trace of its own.
+    ensurePostgresUser()
+    assertPostgresUserCan('-x', root)
+  }
   if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) {
     log?.info({ databaseDir }, 'initialising the embedded PostgreSQL data directory')
     if (asRoot) await asPostgresUser(root, () => server.initialise())
@@ -87,24 +89,24 @@ export async function startEmbeddedPostgres(dataDir: string, log?: Logger): Prom
   return { url, stop: () => server.stop() }
 }
 
-const postgresUserExists = (): boolean => spawnSync('id', ['-u', 'postgres']).status === 0
+/** A system user and group `postgres`, made where there are none. */
+function ensurePostgresUser(): void {
+  if (spawnSync('id', ['-u', 'postgres']).status === 0) return
+  for (const [command, ...args] of [['groupadd', '--system', 'postgres'], ['useradd', '--system', '--gid', 'postgres', '--no-create-home', '--shell', '/bin/false', 'postgres']]) {
+    const run = spawnSync(command!, args, { encoding: 'utf8' })
+    // 9: the group or user exists already (made meanwhile).
+    if (run.status !== 0 && run.status !== 9) throw new Error(`${command} failed: ${run.stderr || run.error}`)
+  }
+}
 
 /**
  * As root, initdb runs as postgres and reads the superuser's password from a file the embedded
  * server writes in the temporary directory, with root's umask. So that postgres, and only it,
- * can read it: the postgres user is made first where there is none (as the embedded server
- * would), and the file goes in a directory of its own, root's with the postgres group and closed
+ * can read it, the file goes in a directory of its own, root's with the postgres group and closed
  * to others, under umask 027 (group-readable) while `initialise` runs (nothing else of the bot
- * runs meanwhile: the database comes first).
+ * runs meanwhile: the database comes first). The postgres user must exist.
  */
 export async function asPostgresUser(dataDir: string, initialise: () => Promise<void>): Promise<void> {
-  if (!postgresUserExists()) {
-    for (const [command, ...args] of [['groupadd', '--system', 'postgres'], ['useradd', '--system', '--gid', 'postgres', '--no-create-home', '--shell', '/bin/false', 'postgres']]) {
-      const run = spawnSync(command!, args, { encoding: 'utf8' })
-      // 9: the group or user exists already (made meanwhile).
-      if (run.status !== 0 && run.status !== 9) throw new Error(`${command} failed: ${run.stderr || run.error}`)
-    }
-  }
   const gid = Number(spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).stdout.trim())
   // In DATA_DIR, which postgres is known to reach (the system's temporary directory may not be).
   const dir = await mkdtemp(path.join(dataDir, '.initdb-'))
@@ -125,26 +127,13 @@ export async function asPostgresUser(dataDir: string, initialise: () => Promise<
 /** As root, the server runs as `postgres`, which must reach (`-x`) or write (`-w`) the directory through every parent. */
 function assertPostgresUserCan(test: '-x' | '-w', dir: string): void {
   const probe = spawnSync('runuser', ['-u', 'postgres', '--', 'test', test, dir])
-  if (probe.status !== 0) throw unreachable(dir, test)
-}
-
-/**
- * Before the postgres user exists: every directory down to `dir` must let others pass (`o+x`),
- * along the path as written and along the one its links lead to.
- */
-function assertOpenToEveryone(dir: string): void {
-  for (const start of new Set([dir, realpathSync(dir)])) {
-    for (let d = start; ; d = path.dirname(d)) {
-      if ((statSync(d).mode & 0o001) === 0) throw unreachable(dir)
-      if (path.dirname(d) === d) break
-    }
+  if (probe.status !== 0) {
+    throw new DataDirError(
+      `the postgres user cannot ${test === '-x' ? 'reach' : 'write'} ${dir}: a parent directory is closed to it. ` +
+        'Set DATA_DIR to a directory it can reach, e.g. DATA_DIR=/var/lib/tg-analytics',
+    )
   }
 }
-
-const unreachable = (dir: string, test: '-x' | '-w' = '-x') => new DataDirError(
-  `the postgres user cannot ${test === '-x' ? 'reach' : 'write'} ${dir}: a parent directory is closed to it. ` +
-    'Set DATA_DIR to a directory it can reach, e.g. DATA_DIR=/var/lib/tg-analytics',
-)
 
 async function loadOrCreateSettings(file: string): Promise<Settings> {
   if (existsSync(file)) return JSON.parse(await readFile(file, 'utf8')) as Settings

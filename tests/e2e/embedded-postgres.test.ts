@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import postgres from 'postgres'
 import { afterAll, describe, expect, it } from 'vitest'
-import { startFakeBotApi } from '../support/fake-bot-api.ts'
+import { startFakeBotApi, type FakeBotApi } from '../support/fake-bot-api.ts'
 import { runBotUntilExit } from '../support/run-bot.ts'
 
 // `npm start` without DATABASE_URL: the bot runs its own PostgreSQL under DATA_DIR.
@@ -37,20 +37,15 @@ describe('the bot without DATABASE_URL', () => {
         from: { id: 77, is_bot: false, first_name: 'Ann' }, text: `m${id}` },
     })
     try {
-      // Stored (the offset confirmed), or failed at once if the bot exits first.
-      const stored = (bot: ReturnType<typeof run>, label: string) => Promise.race([
-        api.waitFor(() => api.pending().length === 0, 90_000, label),
-        bot.exited.then((code) => { if (api.pending().length > 0) throw new Error(`the bot exited (code ${code}) before ${label}`) }),
-      ])
       let bot = run()
       api.pushUpdate(message(1) as never)
-      await stored(bot, 'the first update to be stored')
+      await storedBeforeExit(api, bot.exited, 'the first update to be stored')
       bot.child.kill('SIGTERM')
       expect(await bot.exited).toBe(0)
 
       bot = run()
       api.pushUpdate(message(2) as never)
-      await stored(bot, 'the second update to be stored')
+      await storedBeforeExit(api, bot.exited, 'the second update to be stored')
       bot.child.kill('SIGTERM')
       expect(await bot.exited).toBe(0)
 
@@ -131,9 +126,7 @@ describe('the bot without DATABASE_URL', () => {
     try {
       api.pushUpdate({ message: { message_id: 5, date: Math.floor(Date.now() / 1000), chat: { id: -1009876, type: 'supergroup', title: 'Fresh' },
         from: { id: 78, is_bot: false, first_name: 'Eve' }, text: 'hello' } } as never)
-      const diedEarly = bot.exited.then((code) => { throw new Error(`the bot exited (code ${code}) before storing the update`) })
-      diedEarly.catch(() => {}) // the SIGTERM below ends it too, once this no longer matters
-      await Promise.race([api.waitFor(() => api.pending().length === 0, 120_000, 'the update to be stored'), diedEarly])
+      await storedBeforeExit(api, bot.exited, 'the update to be stored')
       // Read back while the bot's server runs, with the port and password it keeps in DATA_DIR.
       const settings = JSON.parse(await readFile(path.join(dataDir, 'embedded-postgres.json'), 'utf8')) as { port: number; password: string }
       const sql = postgres({ host: '127.0.0.1', port: settings.port, user: 'postgres', password: settings.password, database: 'analytics', max: 1, onnotice: () => {} })
@@ -174,6 +167,14 @@ describe('the bot without DATABASE_URL', () => {
     }
   }, 90_000)
 })
+
+/** Waits until every queued update is stored (its offset confirmed); fails at once if the bot exits first. */
+function storedBeforeExit(api: FakeBotApi, exited: Promise<number | null>, label: string): Promise<unknown> {
+  return Promise.race([
+    api.waitFor(() => api.pending().length === 0, 120_000, label),
+    exited.then((code) => { if (api.pending().length > 0) throw new Error(`the bot exited (code ${code}) before ${label}`) }),
+  ])
+}
 
 /**
  * A scratch directory with a copy of /etc that has no postgres user, and a way to run the bot in
