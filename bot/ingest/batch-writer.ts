@@ -50,7 +50,7 @@ const STORED: Outcome = { stored: true }
 const NOTHING_TO_STORE = Promise.resolve()
 
 /** The event an update carries (the message, the reaction, the member change…), if it is one the bot records. */
-function eventOf(update: Update): { chat?: { id?: unknown }; date?: unknown; edit_date?: unknown } | undefined {
+export function eventOf(update: Update): { chat?: { id?: unknown }; date?: unknown; edit_date?: unknown } | undefined {
   return update.message ?? update.edited_message ?? update.message_reaction ?? update.message_reaction_count ??
     update.chat_member ?? update.my_chat_member
 }
@@ -254,8 +254,9 @@ export class BatchWriter {
       } catch (error) {
         // A statement refused because a table is missing or closed to the bot would refuse every
         // update alike: waited out like an outage, not skipped update by update.
-        const unwritable = isPermanent(error) ? await this.unwritableTables(error) : []
-        if (isPermanent(error) && unwritable.length === 0) return { stored: false, refused: true, error }
+        const permanent = isPermanent(error)
+        const unwritable = permanent ? await this.unwritableTables(error) : []
+        if (permanent && unwritable.length === 0) return { stored: false, refused: true, error }
         if (this.stopRetrying) return { stored: false, refused: false, error }
         lane.failing = true
         if (unwritable.length > 0) {

@@ -5,7 +5,7 @@
 import type { Update } from 'grammy/types'
 import type { TransactionSql } from 'postgres'
 import pino from 'pino'
-import { BatchWriter } from '../../bot/ingest/batch-writer.ts'
+import { BatchWriter, eventOf } from '../../bot/ingest/batch-writer.ts'
 import { mapUpdate } from '../../bot/ingest/map-update.ts'
 import { emptyRows } from '../../bot/ingest/rows.ts'
 import { SeenCache } from '../../bot/ingest/seen-cache.ts'
@@ -27,7 +27,6 @@ const BOT_ID = 1
 const total = WARM_UP + BATCH_SOURCE
 const traffic = createTrafficGenerator({ chats: 200, users: 20_000, seed: 1, startDate: Math.floor(Date.now() / 1000) - Math.floor(total / 2) })
 const updates = Array.from({ length: total }, (_, i) => ({ update_id: i + 1, ...traffic.next() }) as Update)
-const chatOf = (u: Update) => (u.message ?? u.edited_message ?? u.message_reaction ?? u.chat_member)?.chat.id ?? 0
 
 const database = await createBenchDatabase('statements')
 const { sql } = database
@@ -48,7 +47,7 @@ try {
   const lane = emptyRows()
   let laneUpdates = 0
   for (const u of updates.slice(WARM_UP)) {
-    if (Math.abs(chatOf(u)) % LANES !== 0 || laneUpdates === 5_000) continue
+    if (Math.abs(Number(eventOf(u)?.chat?.id ?? 0)) % LANES !== 0 || laneUpdates === 5_000) continue
     if (mapUpdate(u, BOT_ID, lane).rows) laneUpdates++
   }
   const rows = seen.handOver(lane)
