@@ -6,7 +6,8 @@ import { appendRows } from './merge-rows.ts'
 import { PendingBatch } from './pending-batch.ts'
 import { emptyRows, type ChatRow, type UpdateRows } from './rows.ts'
 import { SeenCache } from './seen-cache.ts'
-import { unwritableTables, writeBatch, type BatchSummary } from './write-batch.ts'
+import { schemaProblems } from './schema-check.ts'
+import { writeBatch, type BatchSummary } from './write-batch.ts'
 import type { Engine } from '../../db/migrate.ts'
 
 export interface BatchWriterOptions {
@@ -252,17 +253,17 @@ export class BatchWriter {
         lane.failing = false
         return STORED
       } catch (error) {
-        // A statement refused because a table is missing or closed to the bot would refuse every
-        // update alike: waited out like an outage, not skipped update by update.
+        // A statement refused because a table is missing, changed or closed to the bot would
+        // refuse every update alike: waited out like an outage, not skipped update by update.
         const permanent = isPermanent(error)
-        const unwritable = permanent ? await this.unwritableTables(error) : []
-        if (permanent && unwritable.length === 0) return { stored: false, refused: true, error }
+        const problems = permanent ? await this.schemaProblems(error) : []
+        if (permanent && problems.length === 0) return { stored: false, refused: true, error }
         if (this.stopRetrying) return { stored: false, refused: false, error }
         lane.failing = true
-        if (unwritable.length > 0) {
+        if (problems.length > 0) {
           this.options.log.error(
-            { err: error, tables: unwritable, attempt, retryInMs: delay, updates },
-            'the database refuses the bot: tables missing or not writable; fetching is paused until they are back',
+            { err: error, problems, attempt, retryInMs: delay, updates },
+            'the database refuses the bot: its tables are missing, changed or not writable; fetching is paused until they are fixed',
           )
         } else {
           this.options.log.error(
@@ -276,10 +277,10 @@ export class BatchWriter {
     }
   }
 
-  /** For a refusal of class 42, the tables a batch writes that are missing or closed to the bot (a marker when the check itself fails: retried then too). */
-  private async unwritableTables(error: unknown): Promise<string[]> {
+  /** For a refusal of class 42, what in the tables a batch writes keeps it from being written (a marker when the check itself fails: retried then too). */
+  private async schemaProblems(error: unknown): Promise<string[]> {
     if (!String((error as { code?: unknown } | null)?.code).startsWith('42')) return []
-    return unwritableTables(this.sql, this.options.engine).catch(() => ['(the check failed)'])
+    return schemaProblems(this.sql, this.options.engine).catch((e: unknown) => [`(the check failed: ${String(e)})`])
   }
 
   /** One update's rows are refused by the database: find it, log it, and let the rest through. */

@@ -99,31 +99,6 @@ async function transaction(sql: Sql, rows: UpdateRows, chatIds: number[], option
   })
 }
 
-// Every table a batch writes, with the privileges its statements need beyond SELECT and INSERT
-// (the 15-minute one only where it is a table).
-const WRITTEN_TABLES: Record<string, readonly ('UPDATE' | 'DELETE')[]> = {
-  chats: ['UPDATE'], chat_titles: ['DELETE'], chat_migrations: [], users: ['UPDATE'], user_names: ['DELETE'],
-  messages: ['UPDATE'], message_edits: [], reaction_events: [], message_reactions: ['UPDATE'], reaction_counts: ['UPDATE'],
-  reaction_count_changes: [], member_events: ['DELETE'], bot_membership_events: [], bot_state: ['UPDATE'],
-  chat_activity_hour: ['UPDATE'], chat_activity_day: ['UPDATE'], sender_day: ['UPDATE'],
-}
-
-/**
- * The tables a batch writes that are missing or on which this role lacks a privilege the batch
- * uses. While there is any, a refusal of a batch (SQLSTATE class 42: undefined table,
- * insufficient privilege…) is the database's state, not its updates' fault.
- */
-export async function unwritableTables(sql: Sql, engine: Engine = 'postgres'): Promise<string[]> {
-  const tables = Object.entries(WRITTEN_TABLES)
-  if (engine === 'postgres') tables.push(['chat_activity_15m', ['UPDATE']])
-  // One privilege per has_table_privilege call: given several, it asks whether any one is held.
-  const rows = await sql<{ t: string }[]>`
-    SELECT t FROM unnest(${tables.map(([t]) => t)}::text[], ${tables.map(([, extra]) => ['SELECT', 'INSERT', ...extra].join(','))}::text[]) AS x(t, p)
-    WHERE to_regclass(t) IS NULL
-       OR EXISTS (SELECT 1 FROM unnest(string_to_array(p, ',')) AS q(privilege) WHERE NOT has_table_privilege(to_regclass(t), q.privilege))`
-  return rows.map((r) => r.t)
-}
-
 /** Sends `data` through `COPY … FROM STDIN`; resolves once the server has stored it, rejects with its error. */
 async function copyIn(tx: TransactionSql, statement: string, data: Buffer): Promise<void> {
   const stream = await tx.unsafe(statement).writable()

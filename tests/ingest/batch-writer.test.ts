@@ -1,7 +1,8 @@
 import postgres, { type Sql } from 'postgres'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { BatchWriter, type BatchWriterOptions } from '../../bot/ingest/batch-writer.ts'
-import { unwritableTables, writeBatch } from '../../bot/ingest/write-batch.ts'
+import { schemaProblems } from '../../bot/ingest/schema-check.ts'
+import { writeBatch } from '../../bot/ingest/write-batch.ts'
 import { createTestDatabase, withDatabase, ADMIN_URL, type TestDatabase } from '../support/test-db.ts'
 import { memoryLogger, PINO_ERROR, PINO_WARN, type LogLine } from './support/memory-log.ts'
 import { truncateAll } from './support/tables.ts'
@@ -268,24 +269,46 @@ describe('updates the database refuses', () => {
     await expectOnlyRefused('Limited', -1003100000032, /decompression limit/)
   })
 
-  it('a table gone (or closed to the bot) is waited out like an outage, and nothing is skipped', async () => {
+  // Each change to the schema makes the statements of every batch fail (class 42); each is
+  // waited out like an outage, with the problem named, and nothing is skipped.
+  const drifts: [string, string, string, string][] = [
+    ['a table gone', 'ALTER TABLE message_edits RENAME TO message_edits_away',
+      'ALTER TABLE IF EXISTS message_edits_away RENAME TO message_edits', 'message_edits: no such table'],
+    ['a column gone', 'ALTER TABLE messages RENAME COLUMN hashtag_count TO hashtag_count_away',
+      'ALTER TABLE messages RENAME COLUMN hashtag_count_away TO hashtag_count', 'messages: no column hashtag_count'],
+    ['a column of another type', 'ALTER TABLE message_edits ALTER COLUMN edit_date TYPE text',
+      'ALTER TABLE message_edits ALTER COLUMN edit_date TYPE timestamptz USING edit_date::timestamptz',
+      'message_edits: column edit_date is text, not timestamp with time zone'],
+    ['a unique key gone', 'ALTER TABLE sender_day DROP CONSTRAINT sender_day_chat_id_zone_epoch_day_sender_id_pk',
+      'ALTER TABLE sender_day ADD CONSTRAINT sender_day_chat_id_zone_epoch_day_sender_id_pk PRIMARY KEY (chat_id, zone_epoch, day, sender_id)',
+      'sender_day: no unique key on (chat_id, zone_epoch, day, sender_id)'],
+  ]
+  it.each(drifts)('%s is waited out like an outage, and nothing is skipped', async (_, change, undo, problem) => {
     const { writer: w, lines } = writer(client(), { maxDelayMs: 30 })
     await w.add(message(1))
-    await db.sql`ALTER TABLE message_edits RENAME TO message_edits_away`
-    cleanups.push(() => db.sql`ALTER TABLE IF EXISTS message_edits_away RENAME TO message_edits`)
+    await db.sql.unsafe(change)
+    let undone = false
+    cleanups.push(async () => { if (!undone) await db.sql.unsafe(undo) })
     const during = [
       w.add(message(2)),
       w.add(rowsOf(editUpdate({ ...textMessage({ chat, messageId: 1, date: T0 + 1, from: sender, text: 'edited' }), edit_date: T0 + 70 }))),
     ]
     const states = during.map(track)
-    const paused = () => lines.filter((l) => l.msg === 'the database refuses the bot: tables missing or not writable; fetching is paused until they are back')
+    const paused = () => lines.filter((l) => l.msg === 'the database refuses the bot: its tables are missing, changed or not writable; fetching is paused until they are fixed')
     await waitFor(() => paused().length >= 2, 'two refused attempts')
-    expect(paused()[0]).toMatchObject({ tables: ['message_edits'] })
+    expect(paused()[0]).toMatchObject({ problems: [problem] })
     expect(states.map((s) => s.settled)).toEqual([false, false])
-    await db.sql`ALTER TABLE message_edits_away RENAME TO message_edits`
+    await db.sql.unsafe(undo)
+    undone = true
     await Promise.all(during)
     expect(await db.sql`SELECT message_id, edit_count FROM messages ORDER BY message_id`).toEqual([{ message_id: 1, edit_count: 1 }, { message_id: 2, edit_count: 0 }])
+    expect(await db.sql`SELECT sum(messages)::int AS n FROM sender_day`).toEqual([{ n: 2 }])
     expect(lines.filter((l) => l.msg === 'the database refused an update; it is skipped')).toEqual([])
+  })
+
+  it('the schema as migrations leave it has no problems, on either engine', async () => {
+    expect(await schemaProblems(db.sql)).toEqual([])
+    expect(await schemaProblems(db.sql, 'timescaledb')).toEqual([])
   })
 
   it('the tables the bot cannot write are found by each privilege its batches use, not by any one of them, nor by others', async () => {
@@ -306,12 +329,12 @@ describe('updates the database refuses', () => {
     url.password = ''
     const asRole = postgres(url.toString(), { max: 1, onnotice: () => {} })
     cleanups.push(() => asRole.end({ timeout: 1 }))
-    expect((await unwritableTables(asRole)).sort()).toEqual(['messages', 'user_names'])
-    expect(await unwritableTables(db.sql)).toEqual([])
+    expect((await schemaProblems(asRole)).sort()).toEqual(['messages: no INSERT privilege', 'user_names: no DELETE privilege'])
+    expect(await schemaProblems(db.sql)).toEqual([])
     // With those two given back, the role writes a batch that touches every table.
     await db.sql.unsafe(`GRANT INSERT ON messages TO "${role}"`)
     await db.sql.unsafe(`GRANT DELETE ON user_names TO "${role}"`)
-    expect(await unwritableTables(asRole)).toEqual([])
+    expect(await schemaProblems(asRole)).toEqual([])
     const joiner = user(2060, 'Joiner')
     await writeBatch(asRole, batchOf([
       messageUpdate(textMessage({ chat, messageId: 1, date: T0, from: sender, text: 'hello' })),
