@@ -54,6 +54,15 @@ export function createCommittedFetcher(api: Api, tracker: UpdateTracker, options
           retryMs = Math.min(retryMs * 2, 30_000)
           continue
         }
+        // Telegram never sends an update below the offset, which confirmed it, but for one
+        // reason: it has numbered updates anew (after a week without any it picks the next id at
+        // random, and sends it whatever the offset). Dropped as repeats, such updates would be
+        // asked for again and again, and never stored. Once nothing is in flight, carry on from them.
+        const lowest = updates.reduce((min, u) => Math.min(min, u.update_id), Infinity)
+        if (offset > 0 && lowest < offset && tracker.size === 0) {
+          log.warn({ before: tracker.highestFetched, now: lowest }, 'Telegram numbered updates anew (it does after a week without any); carrying on from the new ids')
+          tracker.renumber(lowest)
+        }
         const fresh = updates.filter((u) => u.update_id > tracker.highestFetched)
         if (fresh.length > 0) {
           for (const u of fresh) tracker.begin(u.update_id)

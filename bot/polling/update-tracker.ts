@@ -23,6 +23,16 @@ export class UpdateTracker {
     return this.inFlight.length
   }
 
+  /**
+   * Telegram numbers updates anew after a week without any (the next id is chosen at random,
+   * and may be lower): with nothing in flight, carries on from `firstId`, the new numbering's first.
+   */
+  renumber(firstId: number): void {
+    if (this.inFlight.length > 0) throw new Error('cannot renumber with updates in flight')
+    this.confirmed = firstId - 1
+    this.highestFetched = firstId - 1
+  }
+
   begin(updateId: number): void {
     this.inFlight.push(updateId)
     if (updateId > this.highestFetched) this.highestFetched = updateId

@@ -4,9 +4,11 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startFakeBotApi, type FakeBotApi } from '../support/fake-bot-api.ts'
+import type { UpdateInput } from '../support/fake-bot-api-updates.ts'
 import { runBotUntilExit } from '../support/run-bot.ts'
 import { createTestDatabase, type TestDatabase } from '../support/test-db.ts'
 import { createTrafficGenerator, rng } from '../support/synthetic-updates.ts'
+import { group, T0, textMessage, user } from '../ingest/support/updates.ts'
 
 let api: FakeBotApi
 let database: TestDatabase
@@ -20,13 +22,13 @@ afterAll(async () => {
   await database?.drop()
 })
 
-function startBot(extraEnv: Record<string, string> = {}): ChildProcess {
+function startBot(extraEnv: Record<string, string> = {}, databaseUrl = database.url): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', 'bot/main.ts'], {
     env: {
       ...extraEnv,
       PATH: process.env.PATH,
       BOT_TOKEN: api.token,
-      DATABASE_URL: database.url,
+      DATABASE_URL: databaseUrl,
       TELEGRAM_API_ROOT: api.apiRoot,
       LOG_LEVEL: 'warn',
       BATCH_MAX_DELAY_MS: '5',
@@ -147,4 +149,52 @@ describe('a bot killed with SIGKILL mid-stream', () => {
       FROM member_events`
     expect([members!.rj, members!.rl]).toEqual([members!.joins, members!.leaves])
   }, 240_000)
+})
+
+describe('a bot whose updates Telegram numbers anew (after a week without any), lower than before', () => {
+  it('stores them, while it runs and after a restart, and confirms them', async () => {
+    const own = await createTestDatabase('e2e_renumber')
+    const chat = group(-1003900000001, 'Renumbered')
+    const from = user(3901, 'Quiet')
+    const push = (firstMessageId: number, n: number) =>
+      api.pushUpdates(Array.from({ length: n }, (_, i) =>
+        ({ message: textMessage({ chat, messageId: firstMessageId + i, date: T0 + firstMessageId + i, from, text: 'hi' }) }) as UpdateInput))
+    const stored = async () =>
+      (await own.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM messages WHERE chat_id = ${chat.id}`)[0]!.n
+    const waitStored = async (n: number) => {
+      const until = Date.now() + 30_000
+      while ((await stored()) < n && Date.now() < until) await new Promise((r) => setTimeout(r, 50))
+      expect(await stored()).toBe(n)
+    }
+    let bot: ChildProcess | undefined
+    try {
+      await api.waitFor(() => api.pending().length === 0, 60_000, 'the earlier test to leave nothing pending')
+      bot = startBot({}, own.url)
+      push(1, 3)
+      await waitStored(3)
+      await api.waitFor(() => api.pending().length === 0, 30_000, 'the first updates to be confirmed')
+      // While it runs: the next ids are far below those it has seen.
+      api.renumber(Math.max(1, api.confirmedOffset - 500))
+      push(4, 2)
+      await waitStored(5)
+      await api.waitFor(() => api.pending().length === 0, 30_000, 'the renumbered updates to be confirmed')
+      bot.kill('SIGTERM')
+      expect(await exited(bot)).toBe(0)
+      // While it is stopped: at restart it asks past its stored watermark, and gets lower ids.
+      api.renumber(Math.max(1, api.confirmedOffset - 300))
+      push(6, 2)
+      bot = startBot({}, own.url)
+      await waitStored(7)
+      await api.waitFor(() => api.pending().length === 0, 30_000, 'the updates renumbered while it was stopped to be confirmed')
+      bot.kill('SIGTERM')
+      expect(await exited(bot)).toBe(0)
+      expect(await own.sql`SELECT message_id FROM messages WHERE chat_id = ${chat.id} ORDER BY 1`).toEqual([1, 2, 3, 4, 5, 6, 7].map((message_id) => ({ message_id })))
+    } finally {
+      if (bot && bot.exitCode === null && bot.signalCode === null) {
+        bot.kill('SIGKILL')
+        await exited(bot)
+      }
+      await own.drop()
+    }
+  }, 120_000)
 })

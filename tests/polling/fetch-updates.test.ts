@@ -82,6 +82,41 @@ describe('the committed-offset fetcher', () => {
     expect(offsets).toEqual([0, 61])
   })
 
+  it('carries on when Telegram numbers updates anew, lower than before (after a week without any), instead of asking for them for ever', async () => {
+    // As Telegram does it (go-telegram-bot-api/telegram-bot-api#156): asked for offset 8, it sends
+    // update 3 of its new numbering; an offset past the new numbering confirms nothing of it.
+    const tracker = new UpdateTracker(7)
+    const offsets: number[] = []
+    let queue = [update(3), update(4)]
+    const api = {
+      async getUpdates({ offset }: { offset: number }) {
+        offsets.push(offset)
+        if (offset > 0 && offset <= 5) queue = queue.filter((u) => u.update_id >= offset)
+        await new Promise((r) => setTimeout(r, 2))
+        return queue
+      },
+    } as unknown as Api
+    const { log, lines } = memoryLogger('debug')
+    const fetcher = createCommittedFetcher(api, tracker, { timeoutSeconds: 0, log })
+    const controller = new AbortController()
+    const stuck = new Promise<'stuck'>((r) => setTimeout(() => r('stuck'), 3000))
+    const first = await Promise.race([fetcher.supply(100, controller.signal), stuck])
+    controller.abort()
+    expect(first === 'stuck' ? first : first.map((u) => u.update_id)).toEqual([3, 4])
+    expect(offsets).toEqual([8])
+    expect(lines.filter((l) => l.level === 40)).toMatchObject([{ before: 7, now: 3 }])
+    tracker.finish(3)
+    tracker.finish(4)
+    expect(tracker.nextOffset).toBe(5)
+    const again = new AbortController()
+    const next = fetcher.supply(100, again.signal)
+    await new Promise((r) => setTimeout(r, 30))
+    again.abort()
+    expect(await next).toEqual([])
+    expect(queue).toEqual([])
+    expect(offsets.slice(1).every((o) => o === 5)).toBe(true)
+  })
+
   it("through the bot's own API client an unreachable Bot API is logged and retried, not waited for in silence", async () => {
     const { log, lines } = memoryLogger('debug')
     // Nothing listens on port 9. The bot's API client must hand network errors back (to be

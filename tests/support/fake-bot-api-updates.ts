@@ -69,6 +69,17 @@ export class UpdateQueue {
     })
   }
 
+  /**
+   * Numbers the next updates from `firstId`, as Telegram does after a week without any (it picks
+   * the next id at random, perhaps lower than before): an offset past the new numbering, a client's
+   * from the old one, confirms none of it (go-telegram-bot-api/telegram-bot-api#156).
+   */
+  renumber(firstId: number): void {
+    if (this.unconfirmed.length > 0) throw new Error('Telegram numbers anew only after a week without updates: none may be pending')
+    this.nextId = firstId
+    this.confirmedOffset = firstId
+  }
+
   /** Confirms everything pending, as deleteWebhook/setWebhook with drop_pending_updates do. */
   dropPending(): void {
     this.confirm(this.nextId)
@@ -101,7 +112,7 @@ export class UpdateQueue {
   private confirm(offset: number): void {
     // A negative offset keeps only the last -offset updates and forgets the rest.
     const boundary = offset < 0 ? this.unconfirmed.at(offset)?.update_id ?? this.confirmedOffset : offset
-    if (boundary <= this.confirmedOffset) return
+    if (boundary <= this.confirmedOffset || boundary > this.nextId) return
     this.confirmedOffset = boundary
     this.unconfirmed = this.unconfirmed.filter((u) => u.update_id >= boundary)
   }

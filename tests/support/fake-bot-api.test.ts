@@ -80,6 +80,18 @@ describe('getUpdates offsets', () => {
     expect(server.confirmedOffset).toBe(pastEnd)
   })
 
+  it('numbers updates anew on request, lower than before, and an offset past the new numbering confirms none of it', async () => {
+    const pushed = server.pushUpdates(['a', 'b'].map(message))
+    await api.getUpdates({ offset: (pushed.at(-1) as number) + 1 })
+    server.renumber(10)
+    const [id] = server.pushUpdates([message('c')])
+    expect(id).toBe(10)
+    expect(ids(await api.getUpdates({ offset: (pushed.at(-1) as number) + 1 }))).toEqual([10])
+    expect(ids(server.pending())).toEqual([10])
+    expect(await api.getUpdates({ offset: 11 })).toEqual([])
+    expect(server.pending()).toEqual([])
+  })
+
   it('with a negative offset returns the last updates and forgets the earlier ones', async () => {
     const pushed = server.pushUpdates(['a', 'b', 'c', 'd', 'e'].map(message))
     expect(ids(await api.getUpdates({ offset: -2 }))).toEqual(pushed.slice(-2))

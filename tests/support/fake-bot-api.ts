@@ -116,6 +116,11 @@ export class FakeBotApi {
     return this.queue.push(updates)
   }
 
+  /** See UpdateQueue.renumber. */
+  renumber(firstId: number): void {
+    this.queue.renumber(firstId)
+  }
+
   /** Updates not yet confirmed by a getUpdates offset, ascending by update_id. */
   pending(): Update[] {
     return this.queue.pending()
