@@ -7,9 +7,23 @@ export type LogLevel = (typeof logLevels)[number]
 
 export const logLevel = z.enum(logLevels, { message: `must be one of ${logLevels.join(', ')}` })
 
+const TRUE = ['true', '1', 'yes', 'on']
+const FALSE = ['false', '0', 'no', 'off']
+
 export const boolFlag = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
-  .transform((v) => v === 'true' || v === '1' || v === 'yes')
+  .string()
+  .transform((v) => v.trim().toLowerCase())
+  .refine((v) => TRUE.includes(v) || FALSE.includes(v), { message: 'must be true or false (or 1/0, yes/no, on/off)' })
+  .transform((v) => TRUE.includes(v))
+
+/** A whole number in decimal digits (no sign, exponent or hex) from `min` to `max`. */
+export const wholeNumber = (min: number, max: number) => {
+  const message = `must be a whole number from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')}`
+  return z
+    .string()
+    .refine((v) => /^\s*\d+\s*$/.test(v) && Number(v) >= min && Number(v) <= max, { message })
+    .transform(Number)
+}
 
 export const postgresUrl = z
   .string()

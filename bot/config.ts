@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { boolFlag, logLevel, postgresUrl, type LogLevel } from './config-fields.ts'
+import { boolFlag, logLevel, postgresUrl, wholeNumber, type LogLevel } from './config-fields.ts'
 
 const redisUrl = z
   .string()
@@ -23,14 +23,14 @@ const envSchema = z.object({
   REDIS_URL: redisUrl.optional(),
   TELEGRAM_API_ROOT: httpUrl.default('https://api.telegram.org'),
   LOG_LEVEL: logLevel.default('info'),
-  BATCH_MAX_ROWS: z.coerce.number().int().min(1).max(100_000).default(5000),
-  BATCH_MAX_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(0),
-  BATCH_LANES: z.coerce.number().int().min(1).max(16).default(2),
+  BATCH_MAX_ROWS: wholeNumber(1, 100_000).default(5000),
+  BATCH_MAX_DELAY_MS: wholeNumber(0, 10_000).default(0),
+  BATCH_LANES: wholeNumber(1, 16).default(2),
   NO_ADMIN_WARNING: boolFlag.default(true),
-  COOLDOWN_USER_SECONDS: z.coerce.number().int().min(0).max(3600).default(10),
-  COOLDOWN_CHAT_SECONDS: z.coerce.number().int().min(0).max(3600).default(3),
-  COOLDOWN_BUTTON_SECONDS: z.coerce.number().int().min(0).max(3600).default(2),
-  ANSWER_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(900),
+  COOLDOWN_USER_SECONDS: wholeNumber(0, 3600).default(10),
+  COOLDOWN_CHAT_SECONDS: wholeNumber(0, 3600).default(3),
+  COOLDOWN_BUTTON_SECONDS: wholeNumber(0, 3600).default(2),
+  ANSWER_CACHE_TTL_SECONDS: wholeNumber(0, 86_400).default(900),
   HEALTH_FILE: z.string().min(1).optional(),
 })
 

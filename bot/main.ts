@@ -2,7 +2,7 @@ import { utimes, writeFile } from 'node:fs/promises'
 import { GrammyError, type Api, type Bot } from 'grammy'
 import type { BotContext } from './context.ts'
 import { ConfigError, loadConfig, type Config } from './config.ts'
-import { createLogger, type Logger } from './logger.ts'
+import { createLogger, tokenSecret, type Logger } from './logger.ts'
 import { createBot } from './create-bot.ts'
 import { BatchWriter } from './ingest/batch-writer.ts'
 import { startPolling, type Polling } from './polling/run-polling.ts'
@@ -26,12 +26,12 @@ async function main(): Promise<void> {
     config = loadConfig()
   } catch (error) {
     if (error instanceof ConfigError) {
-      process.stderr.write(`Configuration error:\n${error.message}\n`)
+      for (const line of error.message.split('\n')) process.stderr.write(`Configuration error: ${line}\n`)
       process.exit(1)
     }
     throw error
   }
-  const log = createLogger(config.logLevel)
+  const log = createLogger(config.logLevel, { secrets: [tokenSecret(config.botToken)] })
   const missingFixes = missingDriverFixes()
   if (missingFixes.length > 0) {
     log.fatal({ missing: missingFixes }, 'postgres.js lacks fixes this bot needs (was npm run with --ignore-scripts?); apply them with: node db/patch-driver.mjs')

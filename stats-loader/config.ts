@@ -1,10 +1,9 @@
 import { Cron } from 'croner'
 import { z } from 'zod'
-import { boolFlag, logLevel, postgresUrl, type LogLevel } from '../bot/config-fields.ts'
+import { boolFlag, logLevel, postgresUrl, wholeNumber, type LogLevel } from '../bot/config-fields.ts'
 import { parsePeerRef, type PeerRef } from './peer-ref.ts'
 
-const int = (min: number, max: number) =>
-  z.coerce.number({ message: 'must be a number' }).int({ message: 'must be a whole number' }).min(min).max(max)
+const int = wholeNumber
 
 const envSchema = z.object({
   MTPROTO_ENABLED: boolFlag.default(false),

@@ -6,6 +6,7 @@ import { ConfigError, loadConfig, type LoaderConfig } from './config.ts'
 import { connectClient, SessionError } from './connect-client.ts'
 import { loadAllPeers } from './load-all-peers.ts'
 import { scheduleRuns } from './schedule-runs.ts'
+import { createLogger } from '../bot/logger.ts'
 
 // Exit codes: 0 done (or disabled); 1 every peer failed, or the session is unusable; 2 bad configuration.
 const EXIT_OK = 0
@@ -21,7 +22,7 @@ async function main(): Promise<number> {
     pino({ base: { service: 'stats-loader' } }).fatal(`stats-loader configuration is invalid:\n${error.message}`)
     return EXIT_CONFIG
   }
-  const log = pino({ level: config.logLevel, base: { service: 'stats-loader' } })
+  const log = createLogger(config.logLevel, { service: 'stats-loader', secrets: config.enabled ? [config.apiHash, config.session] : [] })
   if (!config.enabled) {
     log.info(`stats-loader is disabled (${config.reason}); nothing to do`)
     return EXIT_OK

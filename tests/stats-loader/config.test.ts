@@ -68,7 +68,7 @@ describe('loadConfig', () => {
     expect(configError({ ...enabled, MTPROTO_STATS_SCHEDULE: 'every hour' })).toMatch(/^MTPROTO_STATS_SCHEDULE "every hour" is not a cron expression/)
     expect(configError(enabled, ['--schedule'])).toMatch(/MTPROTO_STATS_SCHEDULE "" is not a cron expression/)
     expect(configError({ ...enabled, MTPROTO_STATS_CONCURRENCY: '0' })).toMatch(/^MTPROTO_STATS_CONCURRENCY/)
-    expect(configError({ ...enabled, MTPROTO_ENABLED: 'maybe' })).toBe('MTPROTO_ENABLED must be true or false')
+    expect(configError({ ...enabled, MTPROTO_ENABLED: 'maybe' })).toBe('MTPROTO_ENABLED must be true or false (or 1/0, yes/no, on/off)')
   })
 
   it('needs only the API credentials for the login', () => {
