@@ -15,7 +15,7 @@ export type CooldownResult =
   | { ok: false; retryInSeconds: number; notify: boolean }
 
 /**
- * Per-sender and per-chat cooldowns as expiring keys (SET NX PX in Redis). The sender is checked
+ * Per-sender and per-chat cooldowns as expiring keys, claimed all at once (one script in Redis). The sender is checked
  * first, so someone who keeps typing is refused without touching the chat's cooldown.
  */
 export class Cooldowns {
@@ -33,21 +33,15 @@ export class Cooldowns {
   }
 
   private async acquire(keys: { key: string; seconds: number }[], retried = false): Promise<CooldownResult> {
-    const taken: string[] = []
-    for (const { key, seconds } of keys) {
-      if (seconds <= 0) continue
-      if (await this.store.claim(key, seconds * 1000)) {
-        taken.push(key)
-        continue
-      }
-      // Refused here: give back what this request claimed before, it will not be answered.
-      await Promise.all(taken.map((k) => this.store.delete(k)))
-      const remaining = await this.store.remainingMs(key)
-      // It expired just now: try once more rather than refuse with "0 s".
-      if (remaining <= 0 && !retried) return this.acquire(keys, true)
-      const notify = await this.store.claim(`${key}:told`, remaining)
-      return { ok: false, retryInSeconds: Math.max(1, Math.ceil(remaining / 1000)), notify }
-    }
-    return { ok: true }
+    const entries = keys.filter((k) => k.seconds > 0).map((k) => ({ key: k.key, ttlMs: k.seconds * 1000 }))
+    if (entries.length === 0) return { ok: true }
+    // All at once or none: a request refused by one key must not hold the others, even for a
+    // moment, or a concurrent request would be refused for a cooldown that is then given back.
+    const result = await this.store.claimAll(entries)
+    if (result.claimed) return { ok: true }
+    // It expired just now: try once more rather than refuse with "0 s".
+    if (result.remainingMs <= 0 && !retried) return this.acquire(keys, true)
+    const notify = await this.store.claim(`${result.key}:told`, result.remainingMs)
+    return { ok: false, retryInSeconds: Math.max(1, Math.ceil(result.remainingMs / 1000)), notify }
   }
 }

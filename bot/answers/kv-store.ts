@@ -4,10 +4,17 @@ export interface KvStore {
   set(key: string, value: Buffer, ttlMs: number): Promise<void>
   /** Creates `key` for `ttlMs` unless it exists; true when this call created it. */
   claim(key: string, ttlMs: number): Promise<boolean>
+  /**
+   * Creates every key for its `ttlMs` if none of them exists, at once (no other claim comes in
+   * between); else creates none and names the first that exists, with its milliseconds left.
+   */
+  claimAll(entries: readonly { key: string; ttlMs: number }[]): Promise<ClaimAll>
   /** Milliseconds until `key` expires; 0 when it does not exist. */
   remainingMs(key: string): Promise<number>
   delete(key: string): Promise<void>
 }
+
+export type ClaimAll = { claimed: true } | { claimed: false; key: string; remainingMs: number }
 
 interface Entry {
   value: Buffer
@@ -41,6 +48,10 @@ export class MemoryStore implements KvStore {
   }
 
   async set(key: string, value: Buffer, ttlMs: number): Promise<void> {
+    this.put(key, value, ttlMs)
+  }
+
+  private put(key: string, value: Buffer, ttlMs: number): void {
     this.remove(key)
     // Cooldown keys are empty and never pushed out by size: sweep expired ones now and then.
     if (++this.writes % SWEEP_EVERY === 0) this.sweep()
@@ -54,9 +65,17 @@ export class MemoryStore implements KvStore {
   }
 
   async claim(key: string, ttlMs: number): Promise<boolean> {
-    if (this.live(key)) return false
-    await this.set(key, EMPTY, ttlMs)
-    return true
+    return (await this.claimAll([{ key, ttlMs }])).claimed
+  }
+
+  async claimAll(entries: readonly { key: string; ttlMs: number }[]): Promise<ClaimAll> {
+    // No await until every key is set: nothing else runs in between.
+    for (const { key } of entries) {
+      const entry = this.live(key)
+      if (entry) return { claimed: false, key, remainingMs: entry.expiresAt - this.now() }
+    }
+    for (const { key, ttlMs } of entries) this.put(key, EMPTY, ttlMs)
+    return { claimed: true }
   }
 
   async remainingMs(key: string): Promise<number> {

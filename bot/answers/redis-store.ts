@@ -1,6 +1,16 @@
 import type { Redis } from 'ioredis'
 import type { Logger } from '../logger.ts'
-import { MemoryStore, type KvStore } from './kv-store.ts'
+import { MemoryStore, type ClaimAll, type KvStore } from './kv-store.ts'
+
+// KEYS: the keys to claim, ARGV: their lifetimes in ms. Returns {0, 0} once all are set, else
+// {i, ms left} for the first key that exists (a script runs whole: no other command in between).
+const CLAIM_ALL = `
+for i, key in ipairs(KEYS) do
+  local left = redis.call('PTTL', key)
+  if left ~= -2 then return {i, left} end
+end
+for i, key in ipairs(KEYS) do redis.call('SET', key, '', 'PX', ARGV[i]) end
+return {0, 0}`
 
 /** Redis while it is connected, the in-process store otherwise; a Redis fault never fails a command. */
 export class FallbackStore implements KvStore {
@@ -26,6 +36,15 @@ export class FallbackStore implements KvStore {
       async () => (await this.redis.set(this.prefix + key, '', 'PX', Math.max(1, Math.round(ttlMs)), 'NX')) === 'OK',
       () => this.memory.claim(key, ttlMs),
     )
+  }
+
+  claimAll(entries: readonly { key: string; ttlMs: number }[]): Promise<ClaimAll> {
+    return this.run('claimAll', async () => {
+      const keys = entries.map((e) => this.prefix + e.key)
+      const ttls = entries.map((e) => Math.max(1, Math.round(e.ttlMs)))
+      const [index, remainingMs] = (await this.redis.eval(CLAIM_ALL, keys.length, ...keys, ...ttls)) as [number, number]
+      return index === 0 ? { claimed: true } : { claimed: false, key: entries[index - 1]!.key, remainingMs: Math.max(0, remainingMs) }
+    }, () => this.memory.claimAll(entries))
   }
 
   remainingMs(key: string): Promise<number> {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import pino from 'pino'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { CooldownOptions } from '../../bot/answers/cooldowns.ts'
+import { Cooldowns, type CooldownOptions } from '../../bot/answers/cooldowns.ts'
 import { MemoryStore, type KvStore } from '../../bot/answers/kv-store.ts'
 import { FallbackStore } from '../../bot/answers/redis-store.ts'
 import { createTestDatabase, type TestDatabase } from '../support/test-db.ts'
@@ -49,6 +49,23 @@ describe.each(stores)('cooldowns %s', (_name, makeStore) => {
     expect(seconds).toBeGreaterThanOrEqual(50)
     expect(seconds).toBeLessThanOrEqual(60)
   }
+
+  it("two commands of one sender at once while the chat's cooldown runs: both wait for the chat's, and the sender's is left free", async () => {
+    const store = makeStore()
+    const cooldowns = new Cooldowns(store, { userSeconds: 60, chatSeconds: 5, buttonSeconds: 0 })
+    expect(await cooldowns.check(-1, 7, 'command')).toEqual({ ok: true })
+    await store.delete('cd:u:7')
+    const both = await Promise.all([cooldowns.check(-1, 7, 'command'), cooldowns.check(-1, 7, 'command')])
+    expect(both.map((r) => (r.ok ? 'ok' : r.retryInSeconds))).toEqual([5, 5])
+    expect(both.filter((r) => !r.ok && r.notify)).toHaveLength(1)
+    expect(await store.remainingMs('cd:u:7')).toBe(0)
+    // Refused by the sender's cooldown, the chat's is not touched.
+    const other = new Cooldowns(store, { userSeconds: 60, chatSeconds: 5, buttonSeconds: 0 })
+    expect(await other.check(-2, 8, 'command')).toEqual({ ok: true })
+    await store.delete('cd:c:-2')
+    expect(await other.check(-2, 8, 'command')).toMatchObject({ ok: false, retryInSeconds: 60 })
+    expect(await store.remainingMs('cd:c:-2')).toBe(0)
+  })
 
   it('per sender: says "try again" once per cooldown, and other senders are not held up', async () => {
     const { harness, say } = await setUp({ userSeconds: 60, chatSeconds: 0, buttonSeconds: 0 })
