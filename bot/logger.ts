@@ -11,7 +11,9 @@ export function createLogger(level: string, options: { service?: string; secrets
   const base = { service: options.service ?? 'bot' }
   const secrets = hiddenForms(options.secrets ?? [])
   if (secrets.length === 0) return pino({ level, base })
-  return pino({ level, base }, { write: (line: string) => process.stdout.write(redact(line, secrets)) })
+  // Rewrites each line on its way to pino's own (synchronous) destination: a line logged just
+  // before process.exit is still written.
+  return pino({ level, base, hooks: { streamWrite: (line) => redact(line, secrets) } })
 }
 
 /** `text` with every one of `secrets` replaced by `***`. */

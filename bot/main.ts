@@ -2,7 +2,7 @@ import { utimes, writeFile } from 'node:fs/promises'
 import { GrammyError, type Api, type Bot } from 'grammy'
 import type { BotContext } from './context.ts'
 import { ConfigError, loadConfig, type Config } from './config.ts'
-import { createLogger, tokenSecret, type Logger } from './logger.ts'
+import { createLogger, hiddenForms, redact, tokenSecret, type Logger } from './logger.ts'
 import { createBot } from './create-bot.ts'
 import { BatchWriter } from './ingest/batch-writer.ts'
 import { startPolling, type Polling } from './polling/run-polling.ts'
@@ -169,6 +169,8 @@ async function confirmOffset(api: Api, offset: number, log: Logger): Promise<voi
 }
 
 main().catch((error) => {
-  process.stderr.write(`fatal: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
+  const text = `fatal: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`
+  const token = process.env.BOT_TOKEN
+  process.stderr.write(token ? redact(text, hiddenForms([tokenSecret(token)])) : text)
   process.exit(1)
 })

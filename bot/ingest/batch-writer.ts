@@ -6,6 +6,7 @@ import { appendRows } from './merge-rows.ts'
 import { PendingBatch } from './pending-batch.ts'
 import { emptyRows, type ChatRow, type UpdateRows } from './rows.ts'
 import { SeenCache } from './seen-cache.ts'
+import { replaceWatermark } from '../../db/queries/bot-state.ts'
 import { schemaProblems } from './schema-check.ts'
 import { writeBatch, type BatchSummary } from './write-batch.ts'
 import type { Engine } from '../../db/migrate.ts'
@@ -138,6 +139,18 @@ export class BatchWriter {
   /** The highest update id whose handling is complete; stored with the next commit. */
   setWatermark(updateId: number): void {
     if (this.watermark === undefined || updateId > this.watermark) this.watermark = updateId
+  }
+
+  /**
+   * After Telegram numbered updates anew, lower than before: commits everything handed over so
+   * far (with the watermark it carries), then stores `updateId` as the watermark. Batches keep the
+   * higher of two watermarks, which would keep the old numbering's for good, and a restart would
+   * then ask for an offset that confirms unstored updates once the new ids pass it.
+   */
+  async replaceWatermark(updateId: number): Promise<void> {
+    await this.flush()
+    this.watermark = undefined
+    await replaceWatermark(this.sql, this.options.botId, updateId)
   }
 
   /** True while a commit is being retried after a failure (the database is unreachable). */

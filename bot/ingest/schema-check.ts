@@ -40,8 +40,8 @@ function specs(engine: Engine) {
 
 /**
  * What keeps a batch from being written that is the database's state, not its updates' fault:
- * a table it writes missing, a privilege it uses not held, a column gone or of another type, a
- * unique key its upserts rely on dropped. While there is any, a refusal of a batch (SQLSTATE
+ * a table it writes missing, a privilege it uses not held, row-level security on it, a column
+ * gone or of another type, a unique key its upserts rely on dropped. While there is any, a refusal of a batch (SQLSTATE
  * class 42: undefined table or column, insufficient privilege…) would refuse every update alike.
  * Each problem is one line naming its table.
  */
@@ -58,6 +58,12 @@ export async function schemaProblems(sql: Sql, engine: Engine = 'postgres'): Pro
     UNION ALL
     SELECT format('%s: no %s privilege', s.t, p) FROM s CROSS JOIN unnest(s.privileges) AS p
     WHERE s.rel IS NOT NULL AND NOT has_table_privilege(s.rel, p)
+    UNION ALL
+    -- Row-level security on a table the role neither owns nor bypasses it on: its policies decide
+    -- what the bot may write (none at all without one).
+    SELECT s.t || ': row-level security is on' FROM s JOIN pg_class c ON c.oid = s.rel
+    WHERE c.relrowsecurity AND NOT pg_has_role(c.relowner, 'USAGE')
+      AND NOT (SELECT rolbypassrls OR rolsuper FROM pg_roles WHERE rolname = current_user)
     UNION ALL
     SELECT CASE WHEN a.attname IS NULL THEN format('%s: no column %s', s.t, c.name)
                 ELSE format('%s: column %s is %s, not %s', s.t, c.name, format_type(a.atttypid, a.atttypmod), c.type) END

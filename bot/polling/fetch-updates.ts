@@ -20,6 +20,8 @@ const LIMIT = 100
 export interface FetchOptions {
   timeoutSeconds: number
   log: Logger
+  /** Called with the update id before the first of a new numbering, before any of it is handed out; retried while it fails. */
+  onRenumber?: (before: number) => Promise<void>
 }
 
 /**
@@ -61,6 +63,15 @@ export function createCommittedFetcher(api: Api, tracker: UpdateTracker, options
         const lowest = updates.reduce((min, u) => Math.min(min, u.update_id), Infinity)
         if (offset > 0 && lowest < offset && tracker.size === 0) {
           log.warn({ before: tracker.highestFetched, now: lowest }, 'Telegram numbered updates anew (it does after a week without any); carrying on from the new ids')
+          try {
+            await options.onRenumber?.(lowest - 1)
+          } catch (error) {
+            // Telegram sends them again: the offset has not moved.
+            log.error({ err: error, retryInMs: retryMs }, 'could not store the new numbering of updates; retrying')
+            await sleep(retryMs)
+            retryMs = Math.min(retryMs * 2, 30_000)
+            continue
+          }
           tracker.renumber(lowest)
         }
         const fresh = updates.filter((u) => u.update_id > tracker.highestFetched)

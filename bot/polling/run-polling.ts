@@ -21,7 +21,9 @@ export interface Polling {
  */
 export function startPolling(bot: Bot<BotContext>, writer: BatchWriter, log: Logger, handledUpTo: number, pollTimeoutSeconds = 30): Polling {
   const tracker = new UpdateTracker(handledUpTo)
-  const fetcher = createCommittedFetcher(bot.api, tracker, { timeoutSeconds: pollTimeoutSeconds, log })
+  const fetcher = createCommittedFetcher(bot.api, tracker, {
+    timeoutSeconds: pollTimeoutSeconds, log, onRenumber: (before) => writer.replaceWatermark(before),
+  })
   const handle = updateHandler(bot, writer)
   const source = createSource<Update>({ supply: (size, signal) => fetcher.supply(size, signal as AbortSignal) })
   const sink = createConcurrentSink<Update, unknown>(

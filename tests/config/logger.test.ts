@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { hiddenForms, redact, tokenSecret } from '../../bot/logger.ts'
 
@@ -19,4 +21,29 @@ describe('secrets in log lines', () => {
     const token = '123456:AAFakeSecretPart_-x'
     expect(redact(`GET /bot${token}/getMe`, hiddenForms([tokenSecret(token)]))).toBe('GET /bot123456:***/getMe')
   })
+})
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+
+describe('a logger with secrets to hide', () => {
+  it('writes every line, hidden, before the process exits, even to a reader that lags (as a container log pipe may)', async () => {
+    const script = `
+      import { createLogger } from './bot/logger.ts'
+      const log = createLogger('info', { secrets: ['TopSecretPart123'] })
+      for (let i = 0; i < 20000; i++) log.info({ i, url: '/bot1:TopSecretPart123/getMe' }, 'line')
+      log.fatal('the last words')
+      process.exit(1)`
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
+    const chunks: Buffer[] = []
+    child.stdout.pause()
+    setTimeout(() => child.stdout.resume(), 1500)
+    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk))
+    const code = await new Promise<number | null>((resolve) => child.once('close', (c) => resolve(c)))
+    const lines = Buffer.concat(chunks).toString().trim().split('\n')
+    expect(code).toBe(1)
+    expect(lines).toHaveLength(20_001)
+    expect(JSON.parse(lines.at(-1)!)).toMatchObject({ msg: 'the last words' })
+    expect(lines.some((l) => l.includes('TopSecretPart123'))).toBe(false)
+    expect(JSON.parse(lines[0]!)).toMatchObject({ url: '/bot1:***/getMe' })
+  }, 30_000)
 })

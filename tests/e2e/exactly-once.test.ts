@@ -176,22 +176,34 @@ describe('a bot whose updates Telegram numbers anew (after a week without any), 
       push(1, 3)
       await waitStored(3)
       await api.waitFor(() => api.pending().length === 0, 30_000, 'the first updates to be confirmed')
-      // While it runs: the next ids are far below those it has seen.
-      api.renumber(Math.max(1, api.confirmedOffset - 500))
+      const before = api.confirmedOffset - 1
+      // While it runs: the next ids are below those it has seen.
+      api.renumber(before - 2)
       push(4, 2)
       await waitStored(5)
       await api.waitFor(() => api.pending().length === 0, 30_000, 'the renumbered updates to be confirmed')
       bot.kill('SIGTERM')
       expect(await exited(bot)).toBe(0)
-      // While it is stopped: at restart it asks past its stored watermark, and gets lower ids.
-      api.renumber(Math.max(1, api.confirmedOffset - 300))
-      push(6, 2)
+      const watermark = async () => Number((await own.sql<{ id: string }[]>`SELECT last_update_id AS id FROM bot_state`)[0]!.id)
+      expect(await watermark()).toBe(before - 1)
+      // While it is stopped, the new ids pass the old numbering's last: the restart must not ask for
+      // an offset past them (one from the old numbering would confirm them unstored).
+      push(6, 3)
       bot = startBot({}, own.url)
-      await waitStored(7)
+      await waitStored(8)
+      await api.waitFor(() => api.pending().length === 0, 30_000, 'the updates past the old numbering to be confirmed')
+      bot.kill('SIGTERM')
+      expect(await exited(bot)).toBe(0)
+      // Numbered anew while it is stopped: at restart it asks past its stored watermark, and gets lower ids.
+      api.renumber(Math.max(1, api.confirmedOffset - 300))
+      push(9, 2)
+      bot = startBot({}, own.url)
+      await waitStored(10)
       await api.waitFor(() => api.pending().length === 0, 30_000, 'the updates renumbered while it was stopped to be confirmed')
       bot.kill('SIGTERM')
       expect(await exited(bot)).toBe(0)
-      expect(await own.sql`SELECT message_id FROM messages WHERE chat_id = ${chat.id} ORDER BY 1`).toEqual([1, 2, 3, 4, 5, 6, 7].map((message_id) => ({ message_id })))
+      expect(await own.sql`SELECT message_id FROM messages WHERE chat_id = ${chat.id} ORDER BY 1`).toEqual(
+        Array.from({ length: 10 }, (_, i) => ({ message_id: i + 1 })))
     } finally {
       if (bot && bot.exitCode === null && bot.signalCode === null) {
         bot.kill('SIGKILL')

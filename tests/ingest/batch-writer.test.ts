@@ -335,6 +335,17 @@ describe('updates the database refuses', () => {
     await db.sql.unsafe(`GRANT INSERT ON messages TO "${role}"`)
     await db.sql.unsafe(`GRANT DELETE ON user_names TO "${role}"`)
     expect(await schemaProblems(asRole)).toEqual([])
+    // Row-level security without a policy for the role refuses its every row.
+    await db.sql`ALTER TABLE message_edits ENABLE ROW LEVEL SECURITY`
+    try {
+      await expect(asRole`INSERT INTO message_edits (chat_id, message_id, edit_date, message_date) VALUES (1, 1, now(), now())`)
+        .rejects.toMatchObject({ code: '42501' })
+      expect(await schemaProblems(asRole)).toEqual(['message_edits: row-level security is on'])
+      expect(await schemaProblems(db.sql)).toEqual([])
+    } finally {
+      await db.sql`ALTER TABLE message_edits DISABLE ROW LEVEL SECURITY`
+    }
+    expect(await schemaProblems(asRole)).toEqual([])
     const joiner = user(2060, 'Joiner')
     await writeBatch(asRole, batchOf([
       messageUpdate(textMessage({ chat, messageId: 1, date: T0, from: sender, text: 'hello' })),
