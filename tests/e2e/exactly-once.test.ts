@@ -188,20 +188,19 @@ describe('a bot whose updates Telegram numbers anew (after a week without any), 
       expect(await watermark()).toBe(before - 1)
       // While it is stopped, the new ids pass the old numbering's last: the restart must not ask for
       // an offset past them (one from the old numbering would confirm them unstored).
+      const runUntilStored = async (n: number, what: string) => {
+        bot = startBot({}, own.url)
+        await waitStored(n)
+        await api.waitFor(() => api.pending().length === 0, 30_000, what)
+        bot.kill('SIGTERM')
+        expect(await exited(bot)).toBe(0)
+      }
       push(6, 3)
-      bot = startBot({}, own.url)
-      await waitStored(8)
-      await api.waitFor(() => api.pending().length === 0, 30_000, 'the updates past the old numbering to be confirmed')
-      bot.kill('SIGTERM')
-      expect(await exited(bot)).toBe(0)
+      await runUntilStored(8, 'the updates past the old numbering to be confirmed')
       // Numbered anew while it is stopped: at restart it asks past its stored watermark, and gets lower ids.
       api.renumber(Math.max(1, api.confirmedOffset - 300))
       push(9, 2)
-      bot = startBot({}, own.url)
-      await waitStored(10)
-      await api.waitFor(() => api.pending().length === 0, 30_000, 'the updates renumbered while it was stopped to be confirmed')
-      bot.kill('SIGTERM')
-      expect(await exited(bot)).toBe(0)
+      await runUntilStored(10, 'the updates renumbered while it was stopped to be confirmed')
       expect(await own.sql`SELECT message_id FROM messages WHERE chat_id = ${chat.id} ORDER BY 1`).toEqual(
         Array.from({ length: 10 }, (_, i) => ({ message_id: i + 1 })))
     } finally {
