@@ -269,7 +269,7 @@ export class BatchWriter {
         // A statement refused because a table is missing, changed or closed to the bot would
         // refuse every update alike: waited out like an outage, not skipped update by update.
         const permanent = isPermanent(error)
-        const problems = permanent ? await this.schemaProblems(error) : []
+        const problems = await this.schemaProblems(error)
         if (permanent && problems.length === 0) return { stored: false, refused: true, error }
         if (this.stopRetrying) return { stored: false, refused: false, error }
         lane.failing = true
@@ -290,9 +290,14 @@ export class BatchWriter {
     }
   }
 
-  /** For a refusal of class 42, what in the tables a batch writes keeps it from being written (a marker when the check itself fails: retried then too). */
+  /**
+   * For a refusal of class 42, or a COPY refused for row-level security (0A000), what in the
+   * tables a batch writes keeps it from being written (a marker when the check itself fails:
+   * retried then too).
+   */
   private async schemaProblems(error: unknown): Promise<string[]> {
-    if (!String((error as { code?: unknown } | null)?.code).startsWith('42')) return []
+    const code = String((error as { code?: unknown } | null)?.code)
+    if (!code.startsWith('42') && code !== '0A000') return []
     return schemaProblems(this.sql, this.options.engine).catch((e: unknown) => [`(the check failed: ${String(e)})`])
   }
 

@@ -59,10 +59,11 @@ export async function schemaProblems(sql: Sql, engine: Engine = 'postgres'): Pro
     SELECT format('%s: no %s privilege', s.t, p) FROM s CROSS JOIN unnest(s.privileges) AS p
     WHERE s.rel IS NOT NULL AND NOT has_table_privilege(s.rel, p)
     UNION ALL
-    -- Row-level security on a table the role neither owns nor bypasses it on: its policies decide
-    -- what the bot may write (none at all without one).
+    -- Row-level security that applies to the role (it does not own the table, or it is forced on
+    -- owners too) and that the role does not bypass: its policies decide what the bot may write
+    -- (nothing without one), and COPY is refused outright.
     SELECT s.t || ': row-level security is on' FROM s JOIN pg_class c ON c.oid = s.rel
-    WHERE c.relrowsecurity AND NOT pg_has_role(c.relowner, 'USAGE')
+    WHERE c.relrowsecurity AND (c.relforcerowsecurity OR NOT pg_has_role(c.relowner, 'USAGE'))
       AND NOT (SELECT rolbypassrls OR rolsuper FROM pg_roles WHERE rolname = current_user)
     UNION ALL
     SELECT CASE WHEN a.attname IS NULL THEN format('%s: no column %s', s.t, c.name)

@@ -35,6 +35,8 @@ export function createCommittedFetcher(api: Api, tracker: UpdateTracker, options
   return {
     async supply(_batchSize: number, signal: AbortSignal): Promise<Update[]> {
       let retryMs = 200
+      // Apart: a successful getUpdates resets retryMs, and a failed renumbering follows one.
+      let renumberRetryMs = 200
       while (!signal.aborted) {
         // The updates in flight come back first in every answer (the offset cannot pass them), so
         // ask once half of it is room for new ones: asking whenever a few are done returned a few
@@ -67,11 +69,12 @@ export function createCommittedFetcher(api: Api, tracker: UpdateTracker, options
             await options.onRenumber?.(lowest - 1)
           } catch (error) {
             // Telegram sends them again: the offset has not moved.
-            log.error({ err: error, retryInMs: retryMs }, 'could not store the new numbering of updates; retrying')
-            await sleep(retryMs)
-            retryMs = Math.min(retryMs * 2, 30_000)
+            log.error({ err: error, retryInMs: renumberRetryMs }, 'could not store the new numbering of updates; retrying')
+            await sleep(renumberRetryMs)
+            renumberRetryMs = Math.min(renumberRetryMs * 2, 30_000)
             continue
           }
+          renumberRetryMs = 200
           tracker.renumber(lowest)
         }
         const fresh = updates.filter((u) => u.update_id > tracker.highestFetched)

@@ -342,8 +342,22 @@ describe('updates the database refuses', () => {
         .rejects.toMatchObject({ code: '42501' })
       expect(await schemaProblems(asRole)).toEqual(['message_edits: row-level security is on'])
       expect(await schemaProblems(db.sql)).toEqual([])
-    } finally {
+      // Forced, it binds the table's owner too.
       await db.sql`ALTER TABLE message_edits DISABLE ROW LEVEL SECURITY`
+      await db.sql.unsafe(`ALTER TABLE message_edits OWNER TO "${role}"`)
+      expect(await schemaProblems(asRole)).toEqual([])
+      await db.sql`ALTER TABLE message_edits ENABLE ROW LEVEL SECURITY`
+      expect(await schemaProblems(asRole)).toEqual([])
+      await db.sql`ALTER TABLE message_edits FORCE ROW LEVEL SECURITY`
+      await expect(asRole`INSERT INTO message_edits (chat_id, message_id, edit_date, message_date) VALUES (1, 1, now(), now())`)
+        .rejects.toMatchObject({ code: '42501' })
+      expect(await schemaProblems(asRole)).toEqual(['message_edits: row-level security is on'])
+    } finally {
+      await db.sql`ALTER TABLE message_edits NO FORCE ROW LEVEL SECURITY`
+      await db.sql`ALTER TABLE message_edits DISABLE ROW LEVEL SECURITY`
+      await db.sql`ALTER TABLE message_edits OWNER TO postgres`
+      // Ownership moved back leaves the role none of its grants there: as before, without DELETE.
+      await db.sql.unsafe(`GRANT SELECT, INSERT, UPDATE ON message_edits TO "${role}"`)
     }
     expect(await schemaProblems(asRole)).toEqual([])
     const joiner = user(2060, 'Joiner')

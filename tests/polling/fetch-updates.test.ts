@@ -117,6 +117,23 @@ describe('the committed-offset fetcher', () => {
     expect(offsets.slice(1).every((o) => o === 5)).toBe(true)
   })
 
+  it('while the new numbering cannot be stored, hands none of it out and retries with a growing wait', async () => {
+    const tracker = new UpdateTracker(7)
+    const api = { getUpdates: async () => [update(3)] } as unknown as Api
+    const { log, lines } = memoryLogger('debug')
+    const fetcher = createCommittedFetcher(api, tracker, {
+      timeoutSeconds: 0, log, onRenumber: async () => { throw new Error('bot_state is not writable') },
+    })
+    const controller = new AbortController()
+    const supplied = fetcher.supply(100, controller.signal)
+    const failed = () => lines.filter((l) => l.msg === 'could not store the new numbering of updates; retrying')
+    while (failed().length < 3) await new Promise((r) => setTimeout(r, 20))
+    controller.abort()
+    expect(await supplied).toEqual([])
+    expect(failed().slice(0, 3).map((l) => l.retryInMs)).toEqual([200, 400, 800])
+    expect(tracker.highestFetched).toBe(7)
+  })
+
   it("through the bot's own API client an unreachable Bot API is logged and retried, not waited for in silence", async () => {
     const { log, lines } = memoryLogger('debug')
     // Nothing listens on port 9. The bot's API client must hand network errors back (to be
