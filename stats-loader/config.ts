@@ -3,28 +3,26 @@ import { z } from 'zod'
 import { boolFlag, logLevel, postgresUrl, wholeNumber, type LogLevel } from '../bot/config-fields.ts'
 import { parsePeerRef, type PeerRef } from './peer-ref.ts'
 
-const int = wholeNumber
-
 const envSchema = z.object({
   MTPROTO_ENABLED: boolFlag.default(false),
   MTPROTO_STATS_ENABLED: boolFlag.default(false),
-  MTPROTO_API_ID: int(1, 2 ** 31 - 1).optional(),
+  MTPROTO_API_ID: wholeNumber(1, 2 ** 31 - 1).optional(),
   MTPROTO_API_HASH: z
     .string()
     .regex(/^[0-9a-f]{32}$/i, { message: 'must be the 32-character hex api_hash from my.telegram.org' })
     .optional(),
   MTPROTO_SESSION: z.string().min(1).optional(),
   MTPROTO_STATS_PEERS: z.string().optional(),
-  MTPROTO_STATS_CONCURRENCY: int(1, 20).default(3),
+  MTPROTO_STATS_CONCURRENCY: wholeNumber(1, 20).default(3),
   MTPROTO_STATS_SCHEDULE: z.string().optional(),
   MTPROTO_STATS_TIMEZONE: z
     .string()
     .refine((tz) => isTimeZone(tz), { message: 'must be an IANA time zone such as UTC or Europe/Berlin' })
     .default('UTC'),
-  MTPROTO_REQUEST_TIMEOUT_MS: int(1, 600_000).default(30_000),
-  MTPROTO_FLOOD_SLEEP_MAX_SECONDS: int(0, 3600).default(120),
-  MTPROTO_SERVER_ERROR_RETRIES: int(0, 10).default(3),
-  MTPROTO_RETRY_BASE_MS: int(0, 60_000).default(1000),
+  MTPROTO_REQUEST_TIMEOUT_MS: wholeNumber(1, 600_000).default(30_000),
+  MTPROTO_FLOOD_SLEEP_MAX_SECONDS: wholeNumber(0, 3600).default(120),
+  MTPROTO_SERVER_ERROR_RETRIES: wholeNumber(0, 10).default(3),
+  MTPROTO_RETRY_BASE_MS: wholeNumber(0, 60_000).default(1000),
   DATABASE_URL: postgresUrl.optional(),
   LOG_LEVEL: logLevel.default('info'),
 })

@@ -273,17 +273,12 @@ export class BatchWriter {
         if (permanent && problems.length === 0) return { stored: false, refused: true, error }
         if (this.stopRetrying) return { stored: false, refused: false, error }
         lane.failing = true
-        if (problems.length > 0) {
-          this.options.log.error(
-            { err: error, problems, attempt, retryInMs: delay, updates },
-            'the database refuses the bot: its tables are missing, changed or not writable; fetching is paused until they are fixed',
-          )
-        } else {
-          this.options.log.error(
-            { err: error, attempt, retryInMs: delay, updates },
-            'could not commit a batch; fetching is paused until it is stored',
-          )
-        }
+        this.options.log.error(
+          { err: error, ...(problems.length > 0 && { problems }), attempt, retryInMs: delay, updates },
+          problems.length > 0
+            ? 'the database refuses the bot: its tables are missing, changed or not writable; fetching is paused until they are fixed'
+            : 'could not commit a batch; fetching is paused until it is stored',
+        )
         await new Promise((r) => setTimeout(r, delay))
         delay = Math.min(delay * 2, retry.maxMs)
       }
