@@ -1,6 +1,7 @@
 import { connectDatabase, type Database } from '../db/client.ts'
 import { DataDirError, startEmbeddedPostgres } from '../db/embedded.ts'
 import { migrateDatabase, type MigrationResult } from '../db/migrate.ts'
+import { schemaProblems } from './ingest/schema-check.ts'
 import type { Config } from './config.ts'
 import type { Logger } from './logger.ts'
 
@@ -23,8 +24,18 @@ export async function startDatabase(config: Config, log: Logger, signal: AbortSi
     const database = connectDatabase(url, { applicationName: 'tg-analytics-bot' })
     try {
       const migration = await migrateDatabase(database.sql, log)
+      // Migrations add what is missing but never look again at what they made: a key, column or
+      // privilege changed by hand since would make every batch fail, or (a unique key that only
+      // ON CONFLICT DO NOTHING relies on) let a replayed update be stored twice without an error.
+      const problems = await schemaProblems(database.sql, migration.engine)
+      if (problems.length > 0) {
+        await database.close().catch(() => {})
+        await embedded?.stop().catch(() => {})
+        throw new DatabaseSetupError(`the database's tables differ from what this release writes (restore them, or migrate a new database): ${problems.join('; ')}`)
+      }
       return { ...database, migration, stopEmbedded: () => embedded?.stop() ?? Promise.resolve() }
     } catch (error) {
+      if (error instanceof DatabaseSetupError) throw error
       await database.close().catch(() => {})
       if (signal.aborted) throw error
       const kind = databaseErrorKind(error)

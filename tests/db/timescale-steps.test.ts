@@ -3,6 +3,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { writeBatch } from '../../bot/ingest/write-batch.ts'
 import { migrateDatabase } from '../../db/migrate.ts'
+import { schemaProblems } from '../../bot/ingest/schema-check.ts'
 import { createTestDatabase, type TestDatabase } from '../support/test-db.ts'
 import { batchOf, chatMemberUpdate, emoji, group, member, messageUpdate, reactionCountUpdate, reactionUpdate, T0, textMessage, user } from '../ingest/support/updates.ts'
 
@@ -78,6 +79,8 @@ describe('the TimescaleDB engine steps, against stand-ins', () => {
     expect(refused.filter((s) => s.startsWith('ALTER TABLE'))).toHaveLength(3)
     expect(refused.filter((s) => s.startsWith('CREATE MATERIALIZED VIEW'))).toHaveLength(3)
     expect(refused).toHaveLength(6)
+    // What the bot checks at start (bot/start-database.ts) finds nothing amiss in what the steps leave.
+    expect(await schemaProblems(db.sql, 'timescaledb')).toEqual([])
   })
 
   it('leave a 15-minute view the batches leave alone, which adds up what the plain table would hold', async () => {

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { databaseErrorKind } from '../../bot/start-database.ts'
 import { startFakeBotApi, type FakeBotApi } from '../support/fake-bot-api.ts'
 import { runBotUntilExit } from '../support/run-bot.ts'
-import { ADMIN_URL, withDatabase } from '../support/test-db.ts'
+import { migrateDatabase } from '../../db/migrate.ts'
+import { ADMIN_URL, createTestDatabase, withDatabase } from '../support/test-db.ts'
 
 let api: FakeBotApi
 const suffix = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`
@@ -53,6 +54,28 @@ describe('a database that refuses the bot', () => {
     expect(code).toBe(1)
     expect(output).toContain('permission denied')
     expect(output).not.toContain('database is unreachable')
+  })
+})
+
+describe('tables changed by hand since they were migrated', () => {
+  it('a unique key dropped that only ON CONFLICT DO NOTHING relies on: named at start, exit code 1, nothing fetched', async () => {
+    // Without that key a replayed update would be stored twice, and no statement would fail.
+    const db = await createTestDatabase('setup_drift')
+    try {
+      await migrateDatabase(db.sql)
+      await db.sql`DROP INDEX member_events_natural_idx`
+      await db.sql`ALTER TABLE users RENAME COLUMN username TO handle`
+      const calls = api.calls.length
+      const { code, output } = await runBot(db.url)
+      expect(code).toBe(1)
+      const fatal = output.trim().split('\n').filter((line) => line.includes('"level":60'))
+      expect(fatal).toHaveLength(1)
+      expect(fatal[0]).toContain('member_events: no unique key on (chat_id, user_id, direction, date)')
+      expect(fatal[0]).toContain('users: no column username')
+      expect(api.calls.slice(calls).map((c) => c.method)).not.toContain('getUpdates')
+    } finally {
+      await db.drop()
+    }
   })
 })
 
