@@ -372,6 +372,38 @@ describe('updates the database refuses', () => {
     expect(await db.sql`SELECT edit_count FROM messages`).toEqual([{ edit_count: 1 }])
   })
 
+  it('row-level security whose policy lets every row in still refuses the COPY of new messages (0A000): named and waited out, nothing skipped', async () => {
+    const role = `copier_${Date.now().toString(36)}`
+    await db.sql.unsafe(`CREATE ROLE "${role}" LOGIN`)
+    cleanups.push(async () => {
+      await db.sql`ALTER TABLE messages DISABLE ROW LEVEL SECURITY`
+      await db.sql.unsafe(`DROP OWNED BY "${role}"`)
+      await db.sql.unsafe(`DROP ROLE IF EXISTS "${role}"`)
+    })
+    await db.sql.unsafe(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "${role}"`)
+    await db.sql.unsafe(`CREATE POLICY every_row ON messages TO "${role}" USING (true) WITH CHECK (true)`)
+    await db.sql`ALTER TABLE messages ENABLE ROW LEVEL SECURITY`
+    const url = new URL(withDatabase(ADMIN_URL, db.name))
+    url.username = role
+    const asRole = postgres(url.toString(), { max: 2, onnotice: () => {} })
+    cleanups.push(() => asRole.end({ timeout: 1 }))
+    // The policy lets a plain INSERT through: only COPY is refused, and not for any row's sake.
+    await asRole`INSERT INTO messages (chat_id, message_id, date, sender_type, kind) VALUES (1, 1, now(), 'user', 'text')`
+    await db.sql`DELETE FROM messages`
+    const { writer: w, lines } = writer(asRole, { maxDelayMs: 30 })
+    const added = w.add(message(1))
+    const state = track(added)
+    const paused = () => lines.filter((l) => l.msg === 'the database refuses the bot: its tables are missing, changed or not writable; fetching is paused until they are fixed')
+    await waitFor(() => paused().length >= 2, 'two refused attempts')
+    expect(paused()[0]).toMatchObject({ problems: ['messages: row-level security is on'], err: { code: '0A000' } })
+    expect(state.settled).toBe(false)
+    await db.sql`ALTER TABLE messages DISABLE ROW LEVEL SECURITY`
+    await added
+    expect(await db.sql`SELECT message_id FROM messages`).toEqual([{ message_id: 1 }])
+    expect(await db.sql`SELECT sum(messages)::int AS n FROM sender_day`).toEqual([{ n: 1 }])
+    expect(lines.filter((l) => l.msg === 'the database refused an update; it is skipped')).toEqual([])
+  })
+
   it('a name whose only sighting in another lane was dropped as a repeat is still stored when its own update is refused', async () => {
     // Lane 0 (even chat) holds the refused update of user 2040; lane 1 (odd chat) a good one of
     // the same user, mapped after lane 0 handed its batch over, so dropped there as a repeat.
