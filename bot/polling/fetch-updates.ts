@@ -54,7 +54,7 @@ export function createCommittedFetcher(api: Api, tracker: UpdateTracker, options
           retryMs = 200
         } catch (error) {
           if (signal.aborted) break
-          await handleFetchError(error, retryMs, log)
+          await handleFetchError(error, retryMs, log, signal)
           retryMs = Math.min(retryMs * 2, 30_000)
           continue
         }
@@ -70,7 +70,7 @@ export function createCommittedFetcher(api: Api, tracker: UpdateTracker, options
           } catch (error) {
             // Telegram sends them again: the offset has not moved.
             log.error({ err: error, retryInMs: renumberRetryMs }, 'could not store the new numbering of updates; retrying')
-            await sleep(renumberRetryMs)
+            await sleep(renumberRetryMs, signal)
             renumberRetryMs = Math.min(renumberRetryMs * 2, 30_000)
             continue
           }
@@ -91,14 +91,14 @@ export function createCommittedFetcher(api: Api, tracker: UpdateTracker, options
   }
 }
 
-async function handleFetchError(error: unknown, retryMs: number, log: Logger): Promise<void> {
+async function handleFetchError(error: unknown, retryMs: number, log: Logger, signal: AbortSignal): Promise<void> {
   if (error instanceof GrammyError) {
     // 401: the token was revoked; 409: another instance polls or a webhook is set. Neither heals by waiting.
     if (error.error_code === 401 || error.error_code === 409) throw error
     const retryAfter = error.parameters.retry_after
     if (error.error_code === 429 && retryAfter) {
       log.warn({ retryAfter }, 'getUpdates is rate limited; waiting')
-      await sleep(retryAfter * 1000)
+      await sleep(retryAfter * 1000, signal)
       return
     }
     log.warn({ err: error, retryInMs: retryMs }, 'Telegram refused getUpdates; retrying')
@@ -107,7 +107,19 @@ async function handleFetchError(error: unknown, retryMs: number, log: Logger): P
   } else {
     log.error({ err: error, retryInMs: retryMs }, 'getUpdates failed; retrying')
   }
-  await sleep(retryMs)
+  await sleep(retryMs, signal)
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+/** Waits `ms`, or until polling stops: a stop must not wait out a retry (up to 30 s, or Telegram's retry_after). */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve()
+    const done = () => {
+      clearTimeout(timer)
+      signal.removeEventListener('abort', done)
+      resolve()
+    }
+    const timer = setTimeout(done, ms)
+    signal.addEventListener('abort', done, { once: true })
+  })
+}

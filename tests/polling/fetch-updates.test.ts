@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import pino from 'pino'
-import type { Api } from 'grammy'
+import { GrammyError, type Api } from 'grammy'
 import type { Update } from 'grammy/types'
 import { createBot } from '../../bot/create-bot.ts'
 import { createCommittedFetcher } from '../../bot/polling/fetch-updates.ts'
@@ -132,6 +132,23 @@ describe('the committed-offset fetcher', () => {
     expect(await supplied).toEqual([])
     expect(failed().slice(0, 3).map((l) => l.retryInMs)).toEqual([200, 400, 800])
     expect(tracker.highestFetched).toBe(7)
+  })
+
+  it('a stop during a long retry wait (Telegram asks for an hour) ends it at once: a shutdown must not wait it out', async () => {
+    const { log, lines } = memoryLogger('debug')
+    let calls = 0
+    const api = { getUpdates: async () => {
+      calls++
+      throw new GrammyError('Too Many Requests', { ok: false, error_code: 429, description: 'Too Many Requests: retry after 3600', parameters: { retry_after: 3600 } }, 'getUpdates', {})
+    } } as unknown as Api
+    const fetcher = createCommittedFetcher(api, new UpdateTracker(), { timeoutSeconds: 0, log })
+    const controller = new AbortController()
+    const supplied = fetcher.supply(100, controller.signal)
+    while (!lines.some((l) => l.msg === 'getUpdates is rate limited; waiting')) await new Promise((r) => setTimeout(r, 5))
+    controller.abort()
+    // Waited out, this would take the hour (far past the test's time limit).
+    expect(await supplied).toEqual([])
+    expect(calls).toBe(1)
   })
 
   it("through the bot's own API client an unreachable Bot API is logged and retried, not waited for in silence", async () => {
