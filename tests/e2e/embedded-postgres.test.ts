@@ -64,6 +64,95 @@ describe('the bot without DATABASE_URL', () => {
     }
   }, 180_000)
 
+  // A terminal's Ctrl-C signals the whole process group. The server must not be in it: it would
+  // stop at once, and the updates in flight could not be committed before the bot exits.
+  // Then a kill -9: the server outlives the bot, the next start reuses it, and its stop stops it.
+  it.runIf(!asRootWithoutPostgresUser)('Ctrl-C (SIGINT to the process group) commits the updates in flight; after a kill -9 the next run reuses the server and stops it', async () => {
+    const api = await startFakeBotApi()
+    const scratch = await mkdtemp(path.join(tmpdir(), 'tg-ctrl-c-'))
+    await chmod(scratch, 0o755)
+    const dataDir = path.join(scratch, 'data')
+    const run = (env: Record<string, string> = {}) => {
+      // detached: a process group of its own, led by the bot, as a shell gives a foreground job.
+      const child = spawn(process.execPath, ['--import', 'tsx', 'bot/main.ts'], {
+        env: { PATH: process.env.PATH, BOT_TOKEN: api.token, TELEGRAM_API_ROOT: api.apiRoot, DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'], detached: true,
+      })
+      let output = ''
+      child.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString() })
+      child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString() })
+      return { child, output: () => output, exited: new Promise<number | null>((r) => child.once('exit', (code) => r(code))) }
+    }
+    const message = (id: number) => ({
+      message: { message_id: id, date: Math.floor(Date.now() / 1000), chat: { id: -1004321, type: 'supergroup', title: 'Terminal' },
+        from: { id: 79, is_bot: false, first_name: 'Ida' }, text: `m${id}` },
+    })
+    const settingsFile = path.join(dataDir, 'embedded-postgres.json')
+    const serverUp = () => existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))
+    try {
+      // Batches wait 10 s to fill: the updates are surely in flight when Ctrl-C comes.
+      let bot = run({ BATCH_MAX_DELAY_MS: '10000' })
+      await api.waitFor(() => api.getUpdatesCalls > 0, 120_000, 'the bot to poll')
+      const before = api.getUpdatesCalls
+      // Few enough that the bot asks again at once: by then it has handed them all to the writer.
+      api.pushUpdates(Array.from({ length: 40 }, (_, i) => message(i + 1)) as never)
+      await api.waitFor(() => api.getUpdatesCalls > before, 30_000, 'the updates to be handed out')
+      expect(api.pending()).toHaveLength(40)
+      process.kill(-bot.child.pid!, 'SIGINT')
+      expect(await bot.exited, bot.output()).toBe(0)
+      expect(api.pending()).toEqual([])
+      expect(serverUp()).toBe(false)
+
+      bot = run()
+      api.pushUpdate(message(41) as never)
+      await storedBeforeExit(api, bot.exited, 'the update after the restart to be stored')
+      bot.child.kill('SIGKILL')
+      await bot.exited
+      expect(serverUp()).toBe(true)
+
+      bot = run()
+      api.pushUpdate(message(42) as never)
+      await storedBeforeExit(api, bot.exited, 'the update after the kill to be stored')
+      expect(bot.output()).toContain('reusing the embedded PostgreSQL that is already running')
+      const settings = JSON.parse(await readFile(settingsFile, 'utf8')) as { port: number; password: string }
+      const sql = postgres({ host: '127.0.0.1', port: settings.port, user: 'postgres', password: settings.password, database: 'analytics', max: 1, onnotice: () => {} })
+      const [row] = await sql<{ n: number; distinct: number }[]>`SELECT count(*)::int AS n, count(DISTINCT message_id)::int AS distinct FROM messages`
+      await sql.end()
+      expect(row).toEqual({ n: 42, distinct: 42 })
+      bot.child.kill('SIGTERM')
+      expect(await bot.exited, bot.output()).toBe(0)
+      expect(serverUp()).toBe(false)
+    } finally {
+      await api.close()
+      if (serverUp()) spawnSync('sh', ['-c', `kill -INT "$(head -1 '${path.join(dataDir, 'postgres', 'postmaster.pid')}')"`])
+      await rm(scratch, { recursive: true, force: true })
+    }
+  }, 300_000)
+
+  it.runIf(!asRootWithoutPostgresUser)('a run that reused the server leaves it running while another bot process still uses it', async () => {
+    const { BOT_APPLICATION, startEmbeddedPostgres } = await import('../../db/embedded.ts')
+    const scratch = await mkdtemp(path.join(tmpdir(), 'tg-shared-'))
+    await chmod(scratch, 0o755)
+    const dataDir = path.join(scratch, 'data')
+    const warnings: string[] = []
+    const log = { info: () => {}, debug: () => {}, warn: (_: object, msg?: string) => { warnings.push(msg ?? '') } }
+    const first = await startEmbeddedPostgres(dataDir, log)
+    try {
+      const second = await startEmbeddedPostgres(dataDir, log)
+      const firstBot = postgres(first.url, { max: 1, connection: { application_name: BOT_APPLICATION }, onnotice: () => {} })
+      await firstBot`SELECT 1`
+      await second.stop()
+      expect(warnings).toEqual(['another bot process uses the embedded PostgreSQL; it is left running'])
+      expect(await firstBot<{ one: number }[]>`SELECT 1 AS one`).toEqual([{ one: 1 }])
+      await firstBot.end()
+      await first.stop()
+      expect(existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false)
+    } finally {
+      await first.stop().catch(() => {})
+      await rm(scratch, { recursive: true, force: true })
+    }
+  }, 120_000)
+
   // As root the server runs as the postgres user: a DATA_DIR under a directory closed to it is
   // said in one line before initdb runs (initdb would fail with a trace of its own).
   it.runIf(process.getuid?.() === 0 && !asRootWithoutPostgresUser)('as root, a DATA_DIR the postgres user cannot reach: one line naming it, exit code 1', async () => {
