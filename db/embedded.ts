@@ -38,7 +38,7 @@ export async function startEmbeddedPostgres(dataDir: string, log?: Logger): Prom
   const databaseDir = path.join(root, 'postgres')
   const settingsFile = path.join(root, 'embedded-postgres.json')
   const asRoot = process.getuid?.() === 0
-  const created = await mkdir(root, { recursive: true })
+  const created = await mkdir(root, { recursive: true }).catch(notWritable(root))
   // As root the server runs as postgres, which must pass the directories made here whatever
   // root's umask left them (027 makes them closed to others).
   if (asRoot && created) {
@@ -47,16 +47,24 @@ export async function startEmbeddedPostgres(dataDir: string, log?: Logger): Prom
       if (d === created) break
     }
   }
-  const settings = await loadOrCreateSettings(settingsFile)
-  const url = `postgres://postgres:${encodeURIComponent(settings.password)}@127.0.0.1:${settings.port}/${DATABASE}`
+  let settings = await loadOrCreateSettings(settingsFile).catch(notWritable(root))
+  const urlOf = ({ port, password }: Settings) => `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE}`
 
-  const server = { databaseDir, url, asRoot, log }
   // A previous run killed with SIGKILL leaves its server running: reuse it (and stop it, as one started here).
-  if (await isServerUp(url.replace(`/${DATABASE}`, '/postgres'))) {
+  if (await isServerUp(urlOf(settings).replace(`/${DATABASE}`, '/postgres'))) {
     log?.info({ port: settings.port, databaseDir }, 'reusing the embedded PostgreSQL that is already running')
-    await ensureDatabase(url)
-    return { url, stop: () => stopServer(server) }
+    await ensureDatabase(urlOf(settings))
+    return { url: urlOf(settings), stop: () => stopServer({ databaseDir, url: urlOf(settings), asRoot, log }) }
   }
+  // The port was picked once, among those the system hands out: another program may hold it since.
+  if (!(await isPortFree(settings.port))) {
+    const port = await freePort()
+    log?.warn({ taken: settings.port, port }, 'another program holds the embedded PostgreSQL\'s port; it moves to a new one')
+    settings = { ...settings, port }
+    await writeFile(settingsFile, JSON.stringify(settings), { mode: 0o600 })
+  }
+  const url = urlOf(settings)
+  const server = { databaseDir, url, asRoot, log }
 
   const EmbeddedPostgres = await importWithoutSignalHooks()
   // Used for initdb only: its start() runs the server in the bot's process group, where the
@@ -92,7 +100,7 @@ export async function startEmbeddedPostgres(dataDir: string, log?: Logger): Prom
     await pgCtl(asRoot, ['start', '--wait', '--timeout=120', '-D', databaseDir, '-l', logFile,
       '-o', `-p ${settings.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=`])
   } catch (error) {
-    throw new Error(`the embedded PostgreSQL did not start: ${(error as Error).message}; its log ends: ${await tail(logFile)}`)
+    throw new DataDirError(`the PostgreSQL in ${databaseDir} did not start (${(error as Error).message}); its log ends: ${await tail(logFile)}`)
   }
   await ensureDatabase(url)
   log?.info({ port: settings.port, databaseDir, log: logFile }, 'embedded PostgreSQL is running')
@@ -219,6 +227,43 @@ async function loadOrCreateSettings(file: string): Promise<Settings> {
   return settings
 }
 
+/**
+ * Whether a PostgreSQL server listens on 127.0.0.1:`port`: one answers an SSLRequest (the
+ * protocol's first message, 8 bytes) with a single byte, S or N.
+ */
+function speaksPostgres(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1')
+    const done = (answer: boolean) => {
+      socket.destroy()
+      resolve(answer)
+    }
+    socket.setTimeout(2000, () => done(false))
+    socket.once('error', () => done(false))
+    socket.once('connect', () => socket.write(Buffer.from([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f])))
+    socket.once('data', (data: Buffer) => done(data.length === 1 && (data[0] === 0x53 || data[0] === 0x4e)))
+    socket.once('end', () => done(false))
+  })
+}
+
+/** What a failure to create or write `dir` means for the user: a DATA_DIR to fix, said in one line. */
+const notWritable = (dir: string) => (error: unknown): never => {
+  const code = (error as { code?: unknown } | null)?.code
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'ENOTDIR' || code === 'EEXIST') {
+    throw new DataDirError(`cannot write ${dir} (${(error as Error).message}); set DATA_DIR to a directory this user can write`)
+  }
+  throw error
+}
+
+/** Whether nothing listens on 127.0.0.1:`port`. */
+function isPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = net.createServer()
+    probe.once('error', () => resolve(false))
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)))
+  })
+}
+
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = net.createServer()
@@ -231,6 +276,8 @@ function freePort(): Promise<number> {
 }
 
 async function isServerUp(url: string): Promise<boolean> {
+  // postgres.js connects again at once, for ever, to a port whose program closes the connection.
+  if (!(await speaksPostgres(Number(new URL(url).port)))) return false
   const sql = postgres(url, { max: 1, connect_timeout: 2, onnotice: () => {} })
   try {
     await sql`SELECT 1`

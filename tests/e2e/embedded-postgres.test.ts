@@ -2,6 +2,7 @@ import { spawn, spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { chmod, cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
+import net from 'node:net'
 import path from 'node:path'
 import postgres from 'postgres'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -152,6 +153,53 @@ describe('the bot without DATABASE_URL', () => {
       await rm(scratch, { recursive: true, force: true })
     }
   }, 120_000)
+
+  it.runIf(!asRootWithoutPostgresUser)('a kept port that another program holds since: the server moves to a new port and keeps it', async () => {
+    const { startEmbeddedPostgres } = await import('../../db/embedded.ts')
+    const scratch = await mkdtemp(path.join(tmpdir(), 'tg-port-'))
+    await chmod(scratch, 0o755)
+    const dataDir = path.join(scratch, 'data')
+    const settingsFile = path.join(dataDir, 'embedded-postgres.json')
+    const squatter = net.createServer((socket) => socket.end('HTTP/1.0 400 Bad Request\r\n\r\n'))
+    await new Promise<void>((r) => squatter.listen(0, '127.0.0.1', r))
+    const taken = (squatter.address() as net.AddressInfo).port
+    await mkdir(dataDir, { recursive: true })
+    await writeFile(settingsFile, JSON.stringify({ port: taken, password: 'kept-password' }))
+    const warnings: object[] = []
+    const log = { info: () => {}, debug: () => {}, warn: (o: object) => { warnings.push(o) } }
+    const embedded = await startEmbeddedPostgres(dataDir, log)
+    try {
+      const kept = JSON.parse(await readFile(settingsFile, 'utf8')) as { port: number; password: string }
+      expect(kept.password).toBe('kept-password')
+      expect(kept.port).not.toBe(taken)
+      expect(warnings).toEqual([{ taken, port: kept.port }])
+      expect(embedded.url).toContain(`:${kept.port}/`)
+      const sql = postgres(embedded.url, { max: 1, onnotice: () => {} })
+      expect(await sql<{ one: number }[]>`SELECT 1 AS one`).toEqual([{ one: 1 }])
+      await sql.end()
+    } finally {
+      await embedded.stop()
+      squatter.close()
+      await rm(scratch, { recursive: true, force: true })
+    }
+  }, 120_000)
+
+  it('a DATA_DIR that cannot be made (under a file): one line naming it, exit code 1', async () => {
+    const scratch = await mkdtemp(path.join(tmpdir(), 'tg-notdir-'))
+    try {
+      await writeFile(path.join(scratch, 'file'), '')
+      const dataDir = path.join(scratch, 'file', 'data')
+      const { code, output } = await runBotUntilExit(
+        { BOT_TOKEN: '123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', TELEGRAM_API_ROOT: 'http://127.0.0.1:9', DATA_DIR: dataDir, LOG_LEVEL: 'info' }, 60_000)
+      expect(code).toBe(1)
+      const lines = output.trim().split('\n')
+      expect(lines.filter((line) => line.includes('"level":60'))).toHaveLength(1)
+      expect(lines.find((line) => line.includes('"level":60'))).toContain(`DATA_DIR: cannot write ${dataDir} (ENOTDIR`)
+      expect(output).not.toContain('    at ')
+    } finally {
+      await rm(scratch, { recursive: true, force: true })
+    }
+  }, 90_000)
 
   // As root the server runs as the postgres user: a DATA_DIR under a directory closed to it is
   // said in one line before initdb runs (initdb would fail with a trace of its own).
