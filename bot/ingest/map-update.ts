@@ -153,11 +153,14 @@ function mapReactionCount(rows: UpdateRows, r: MessageReactionCountUpdated): Map
   if (!isPlausibleDate(r.date)) return bad(`implausible date ${String(r.date)}`)
   rows.chats.push(chatRow(r.chat, r.date))
   const reactions = (r.reactions ?? []).map((c) => ({ key: reactionKey(c.type), count: c.total_count }))
-  rows.reactionCounts.push({
-    chatId: r.chat.id, messageId: r.message_id, date: r.date, reactions, total: reactions.reduce((s, c) => s + c.count, 0),
-  })
+  // A paid reaction's count is the Stars sent (each Star adds one: messages.sendPaidReaction), not
+  // people reacting: kept in `reactions` as it came, left out of the total the rollups count.
+  const total = reactions.reduce((s, c) => s + (c.key === PAID ? 0 : c.count), 0)
+  rows.reactionCounts.push({ chatId: r.chat.id, messageId: r.message_id, date: r.date, reactions, total })
   return { rows }
 }
+
+const PAID = 'paid'
 
 export function reactionKey(reaction: ReactionType): string {
   if (reaction.type === 'emoji') return reaction.emoji

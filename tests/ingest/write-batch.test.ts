@@ -251,11 +251,12 @@ describe('replays', () => {
       Object.fromEntries(rows.filter((r) => r.messages || r.reactions || r.joins || r.leaves).map((r) => [r.k, { ...r, k: undefined }]))
     expect(nonZero(stored)).toEqual(nonZero(raw))
     // By hand for the synthetic chat: 4 messages (1, 2, 3, 6); reactions added 1 + 1 + 1 by users, and the anonymous
-    // total rose 0 → 2 → 4; Carol joined once and left once, Bob was banned (his unban moves nobody).
+    // total rose 0 → 2 → 3 (a paid reaction's Star is not counted); Carol joined once and left once, Bob was banned
+    // (his unban moves nobody).
     const [rich] = await db.sql<{ messages: number; reactions: number; joins: number; leaves: number }[]>`
       SELECT sum(messages)::int AS messages, sum(reactions)::int AS reactions, sum(joins)::int AS joins, sum(leaves)::int AS leaves
       FROM chat_activity_day WHERE chat_id = -1002100000001`
-    expect(rich).toEqual({ messages: 4, reactions: 7, joins: 1, leaves: 2 })
+    expect(rich).toEqual({ messages: 4, reactions: 6, joins: 1, leaves: 2 })
   })
 })
 
@@ -554,9 +555,10 @@ describe('reactions', () => {
     await write([
       reactionUpdate({ chat, messageId: 20, date: T0, user: fay, old: [], now: [emoji('👍')] }),
       reactionUpdate({ chat, messageId: 21, date: T0, user: fay, old: [], now: [emoji('👍'), emoji('❤')] }),
-      reactionCountUpdate({ chat, messageId: 20, date: T0 + 5, counts: [[emoji('🔥'), 4]] }),
+      reactionCountUpdate({ chat, messageId: 20, date: T0 + 5, counts: [[emoji('🔥'), 4], [paid(), 250]] }),
     ])
-    // By hand: 1 + 2 user reactions and an anonymous count of 4, all to Ann's messages.
+    // By hand: 1 + 2 user reactions and an anonymous count of 4, all to Ann's messages; the 250
+    // Stars of a paid reaction are no reactions of 250 people.
     const [credited] = await db.sql`SELECT sum(reactions_received)::int AS ann,
       (SELECT sum(reactions)::int FROM chat_activity_day WHERE chat_id = ${chat.id}) AS all_reactions
       FROM sender_day WHERE chat_id = ${chat.id} AND sender_id = ${ann.id}`
@@ -566,7 +568,8 @@ describe('reactions', () => {
   describe('anonymous counts', () => {
     const c1 = reactionCountUpdate({ chat, messageId: 9, date: T0 + 10, counts: [[emoji('👍'), 2]] })
     const c2 = reactionCountUpdate({ chat, messageId: 9, date: T0 + 20, counts: [[emoji('👍'), 3], [paid(), 1]] })
-    const latest = [{ reactions: [{ key: '👍', count: 3 }, { key: 'paid', count: 1 }], total: 4, at: String(T0 + 20) }]
+    // The paid reaction's Stars are kept as they came, outside the total.
+    const latest = [{ reactions: [{ key: '👍', count: 3 }, { key: 'paid', count: 1 }], total: 3, at: String(T0 + 20) }]
     const counts = () => db.sql`SELECT reactions, total, extract(epoch FROM date)::int8 AS at FROM reaction_counts`
 
     it('keep the latest across batches, whatever arrives later', async () => {
