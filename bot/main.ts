@@ -44,7 +44,9 @@ async function main(): Promise<void> {
   let bot: Bot<BotContext> | undefined
   let redis: Redis | undefined
 
-  const shutdown = async (signal: string, exitCode = 0) => {
+  // `confirm`: tell Telegram which updates are done with a last getUpdates. Not after a conflict:
+  // that call would end the other process's poll in turn, and both would stop.
+  const shutdown = async (signal: string, exitCode = 0, confirm = true) => {
     if (stopping.signal.aborted) return
     stopping.abort()
     log.info({ signal }, 'stopping: finishing the updates in flight')
@@ -56,7 +58,7 @@ async function main(): Promise<void> {
     try {
       await polling?.stop()
       await writer?.close()
-      if (polling && bot) await confirmOffset(bot.api, polling.tracker.nextOffset, log)
+      if (polling && bot && confirm) await confirmOffset(bot.api, polling.tracker.nextOffset, log)
       await database?.close()
       await database?.stopEmbedded()
       await chartRenderer().close()
@@ -137,6 +139,12 @@ async function main(): Promise<void> {
   const task = polling.runner.task()
   if (task) {
     task.catch((error) => {
+      if (error instanceof GrammyError && error.error_code === 409) {
+        // Telegram ends the older of two polls: the newer process carries on, this one gives way.
+        log.fatal({ description: error.description }, 'another process polls with this bot token (or a webhook was set); stopping and leaving the updates to it')
+        void shutdown('conflict', 1, false)
+        return
+      }
       log.fatal({ err: error }, 'polling stopped with an error')
       void shutdown('polling-error', 1)
     })

@@ -212,3 +212,45 @@ describe('a bot whose updates Telegram numbers anew (after a week without any), 
     }
   }, 120_000)
 })
+
+describe('a second process started with the same token', () => {
+  it('takes over: the first gives way without ending its poll, and every update is stored once', async () => {
+    // Telegram answers the older of two polls with 409 Conflict. The first process's last
+    // getUpdates (confirming its offset) would end the second's poll in turn, and both would stop.
+    const own = await createTestDatabase('e2e_conflict')
+    const telegram = await startFakeBotApi()
+    const run = () => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'bot/main.ts'], {
+        env: { PATH: process.env.PATH, BOT_TOKEN: telegram.token, DATABASE_URL: own.url, TELEGRAM_API_ROOT: telegram.apiRoot, LOG_LEVEL: 'info' },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      })
+      let output = ''
+      child.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString() })
+      return { child, output: () => output }
+    }
+    const chat = group(-1003300000001, 'Twice')
+    const ann = user(3301, 'Ann')
+    const first = run()
+    let second: ReturnType<typeof run> | undefined
+    try {
+      telegram.pushUpdate({ message: textMessage({ chat, messageId: 1, date: T0, from: ann, text: 'one' }) })
+      await telegram.waitFor(() => telegram.pending().length === 0 && telegram.confirmedOffset > 0, 60_000, 'the first update to be confirmed')
+      second = run()
+      expect(await exited(first.child), first.output()).toBe(1)
+      const fatal = first.output().split('\n').filter((line) => line.includes('"level":60'))
+      expect(fatal).toHaveLength(1)
+      expect(fatal[0]).toContain('another process polls with this bot token')
+      telegram.pushUpdate({ message: textMessage({ chat, messageId: 2, date: T0 + 1, from: ann, text: 'two' }) })
+      await telegram.waitFor(() => telegram.pending().length === 0, 60_000, 'the second process to store the next update')
+      expect(second.child.exitCode).toBe(null)
+      expect(await own.sql`SELECT message_id FROM messages ORDER BY message_id`).toEqual([{ message_id: 1 }, { message_id: 2 }])
+      second.child.kill('SIGTERM')
+      expect(await exited(second.child), second.output()).toBe(0)
+    } finally {
+      first.child.kill('SIGKILL')
+      second?.child.kill('SIGKILL')
+      await telegram.close()
+      await own.drop()
+    }
+  }, 120_000)
+})
