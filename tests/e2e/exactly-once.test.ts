@@ -233,14 +233,14 @@ describe('a second process started with the same token', () => {
     const first = run()
     let second: ReturnType<typeof run> | undefined
     try {
-      telegram.pushUpdate({ message: textMessage({ chat, messageId: 1, date: T0, from: ann, text: 'one' }) })
+      telegram.pushUpdate({ message: textMessage({ chat, messageId: 1, date: T0, from: ann, text: 'one' }) } as never)
       await telegram.waitFor(() => telegram.pending().length === 0 && telegram.confirmedOffset > 0, 60_000, 'the first update to be confirmed')
       second = run()
       expect(await exited(first.child), first.output()).toBe(1)
       const fatal = first.output().split('\n').filter((line) => line.includes('"level":60'))
       expect(fatal).toHaveLength(1)
       expect(fatal[0]).toContain('another process polls with this bot token')
-      telegram.pushUpdate({ message: textMessage({ chat, messageId: 2, date: T0 + 1, from: ann, text: 'two' }) })
+      telegram.pushUpdate({ message: textMessage({ chat, messageId: 2, date: T0 + 1, from: ann, text: 'two' }) } as never)
       await telegram.waitFor(() => telegram.pending().length === 0, 60_000, 'the second process to store the next update')
       expect(second.child.exitCode).toBe(null)
       expect(await own.sql`SELECT message_id FROM messages ORDER BY message_id`).toEqual([{ message_id: 1 }, { message_id: 2 }])
