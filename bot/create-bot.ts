@@ -15,6 +15,7 @@ import { topFeature } from './features/top.ts'
 import { periodButtonsFeature } from './features/period-buttons.ts'
 import { timezoneFeature } from './features/timezone.ts'
 import { accessFeature } from './features/access.ts'
+import { helpFeature } from './features/help.ts'
 import { createChannelStatsFeature } from './features/channel-stats.ts'
 
 export interface BotDeps {
@@ -54,7 +55,7 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
   features.use(botMembershipFeature(deps.sql, deps.warnWithoutAdmin))
   const answers = createAnswerDeps(deps.sql, chatStats, deps.analytics)
   features.use(statsFeature(answers), heatmapFeature(answers), topFeature(answers), periodButtonsFeature(answers))
-  features.use(timezoneFeature(answers), accessFeature(answers))
+  features.use(timezoneFeature(answers), accessFeature(answers), helpFeature(answers))
   features.use(createChannelStatsFeature({ sql: deps.sql, log: deps.log }))
 
   bot.catch((error) => logBotError(error, deps.log))

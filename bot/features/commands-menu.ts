@@ -9,11 +9,13 @@ export const GROUP_COMMANDS: BotCommand[] = [
   { command: 'top', description: 'Top senders; /top reactions for reactions received' },
   { command: 'timezone', description: 'Show or set the time zone (admins)' },
   { command: 'access', description: 'Who may use the commands: everyone or admins' },
+  { command: 'help', description: 'What each command does' },
 ]
 
 /** What a private chat with the bot offers. */
 export const PRIVATE_COMMANDS: BotCommand[] = [
   { command: 'channelstats', description: "Telegram's official statistics of a channel you administer" },
+  { command: 'help', description: 'What this bot does and how to set it up' },
 ]
 
 /** Registers the menus for groups and private chats; a failure is logged, the bot works without them. */

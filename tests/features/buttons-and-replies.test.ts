@@ -77,6 +77,21 @@ describe('replies', () => {
     const text = only(await harness.handle(update as never), 'sendMessage').payload.text
     expect(text).toMatch(/^I answer this in groups/)
   })
+
+  it('answers /start and /help in a private chat with what it does, how to set it up and every command; /help in a group with the group\'s', async () => {
+    const privately = async (text: string) => {
+      const update = u.command(CHAT, ANNA, text, NOW.toISOString()) as { message: { chat: unknown } }
+      update.message.chat = { id: ANNA.id, type: 'private', first_name: ANNA.first_name }
+      return only(await harness.handle(update as never), 'sendMessage').payload.text as string
+    }
+    const start = await privately('/start')
+    expect(await privately('/help')).toBe(start)
+    expect(start).toMatch(/make me an admin/)
+    for (const command of ['stats', 'heatmap', 'top', 'timezone', 'access', 'channelstats']) expect(start).toContain(`/${command} — `)
+    const inGroup = only(await harness.handle(u.command(CHAT, BOB, '/help', NOW.toISOString())), 'sendMessage').payload.text as string
+    for (const command of ['stats', 'heatmap', 'top', 'timezone', 'access']) expect(inGroup).toContain(`/${command} — `)
+    expect(inGroup).not.toContain('/channelstats')
+  })
 })
 
 describe('period buttons', () => {
@@ -149,10 +164,10 @@ describe('command menu', () => {
     await registerCommands(harness.bot.api, pino({ level: 'silent' }))
     const menus = harness.calls.slice(from).filter((c) => c.method === 'setMyCommands')
     expect(menus.map((c) => c.payload.scope)).toEqual([{ type: 'all_group_chats' }, { type: 'all_private_chats' }])
-    expect((menus[1]!.payload.commands as { command: string }[]).map((c) => c.command)).toEqual(['channelstats'])
+    expect((menus[1]!.payload.commands as { command: string }[]).map((c) => c.command)).toEqual(['channelstats', 'help'])
     const call = menus[0]!
     const commands = (call.payload.commands as { command: string; description: string }[]).map((c) => c.command)
-    expect(commands).toEqual(['stats', 'heatmap', 'top', 'timezone', 'access'])
+    expect(commands).toEqual(['stats', 'heatmap', 'top', 'timezone', 'access', 'help'])
     for (const command of commands) {
       const calls = await harness.handle(u.command(CHAT, ANNA, `/${command}`, NOW.toISOString()))
       expect(calls.filter((c) => c.method === 'sendMessage' || c.method === 'sendPhoto'), command).toHaveLength(1)

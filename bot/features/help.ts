@@ -1,0 +1,29 @@
+import { Composer } from 'grammy'
+import type { BotContext } from '../context.ts'
+import type { AnswerDeps } from '../answers/answer-deps.ts'
+import { passCommandCooldown } from '../answers/command-gate.ts'
+import { GROUP_COMMANDS, PRIVATE_COMMANDS } from './commands-menu.ts'
+
+const list = (commands: typeof GROUP_COMMANDS) => commands.map((c) => `/${c.command} — ${c.description}`).join('\n')
+
+/** What a private /start or /help answers: what the bot does, how to set it up, and every command. */
+export const PRIVATE_HELP = [
+  'I record what happens in your Telegram groups (messages, reactions, who joins and leaves) and answer with statistics there. ' +
+    'I keep metadata only, never the text of messages.',
+  'To start: add me to a group and make me an admin (no special rights needed), so that I can see its messages.',
+  `In the group:\n${list(GROUP_COMMANDS)}`,
+  `Here:\n${list(PRIVATE_COMMANDS)}`,
+].join('\n\n')
+
+export const GROUP_HELP = `${list(GROUP_COMMANDS)}\nPeriods: today, yesterday, 7d, 30d (the default), 90d, 1y, all, a month such as 2026-10, or a range such as 2026-10-01..2026-10-31.`
+
+/** /start and /help in a private chat; /help in a group (under the command cooldowns). */
+export function helpFeature(deps: AnswerDeps): Composer<BotContext> {
+  const composer = new Composer<BotContext>()
+  composer.chatType('private').command(['start', 'help'], (ctx) => ctx.reply(PRIVATE_HELP))
+  composer.chatType(['group', 'supergroup']).command('help', async (ctx) => {
+    if (!(await passCommandCooldown(ctx, deps, ctx.chat.id))) return
+    await ctx.reply(GROUP_HELP)
+  })
+  return composer
+}
