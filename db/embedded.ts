@@ -308,7 +308,11 @@ async function removeStalePid(databaseDir: string): Promise<void> {
     if (pid > 0) process.kill(pid, 0)
   } catch {
     await rm(pidFile, { force: true })
+    return
   }
+  // Alive, but after a reboot the number may belong to another program now (Linux tells which).
+  const command = await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => undefined)
+  if (command !== undefined && command.trim() !== 'postgres') await rm(pidFile, { force: true })
 }
 
 const HOOKED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const

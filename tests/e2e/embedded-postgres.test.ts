@@ -184,6 +184,32 @@ describe('the bot without DATABASE_URL', () => {
     }
   }, 120_000)
 
+  it.runIf(!asRootWithoutPostgresUser && existsSync('/proc/self/comm'))('a postmaster.pid left by a crash whose number another program has now (after a reboot) does not block the start', async () => {
+    const { startEmbeddedPostgres } = await import('../../db/embedded.ts')
+    const scratch = await mkdtemp(path.join(tmpdir(), 'tg-pid-'))
+    await chmod(scratch, 0o755)
+    const dataDir = path.join(scratch, 'data')
+    let cleanup = () => {}
+    try {
+      await (await startEmbeddedPostgres(dataDir)).stop()
+      // A program of the server's own user has the number now (PostgreSQL ignores one it may not
+      // signal): as root a sleep run as postgres, else this test's own process.
+      const id = (flag: string) => Number(spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' }).stdout.trim())
+      const squatter = process.getuid?.() === 0 ? spawn('sleep', ['60'], { uid: id('-u'), gid: id('-g') }) : undefined
+      cleanup = () => squatter?.kill()
+      const pid = squatter?.pid ?? process.pid
+      await writeFile(path.join(dataDir, 'postgres', 'postmaster.pid'), `${pid}\n${path.join(dataDir, 'postgres')}\n`)
+      const embedded = await startEmbeddedPostgres(dataDir)
+      const sql = postgres(embedded.url, { max: 1, onnotice: () => {} })
+      expect(await sql<{ one: number }[]>`SELECT 1 AS one`).toEqual([{ one: 1 }])
+      await sql.end()
+      await embedded.stop()
+    } finally {
+      cleanup()
+      await rm(scratch, { recursive: true, force: true })
+    }
+  }, 120_000)
+
   it('a DATA_DIR that cannot be made (under a file): one line naming it, exit code 1', async () => {
     const scratch = await mkdtemp(path.join(tmpdir(), 'tg-notdir-'))
     try {
