@@ -140,7 +140,7 @@ async function main(): Promise<void> {
   if (task) {
     task.catch((error) => {
       if (error instanceof GrammyError && error.error_code === 409) {
-        // Telegram ends the older of two polls: the newer process carries on, this one gives way.
+        // Telegram ended this poll for another process's (most often a newer one): this one gives way.
         log.fatal({ description: error.description }, 'another process polls with this bot token (or a webhook was set); stopping and leaving the updates to it')
         void shutdown('conflict', 1, false)
         return

@@ -1,5 +1,5 @@
 import { connectDatabase, type Database } from '../db/client.ts'
-import { BOT_APPLICATION, DataDirError, startEmbeddedPostgres } from '../db/embedded.ts'
+import { DataDirError, startEmbeddedPostgres } from '../db/embedded.ts'
 import { migrateDatabase, type MigrationResult } from '../db/migrate.ts'
 import { schemaProblems } from './ingest/schema-check.ts'
 import type { Config } from './config.ts'
@@ -21,7 +21,7 @@ export async function startDatabase(config: Config, log: Logger, signal: AbortSi
   const url = config.databaseUrl ?? embedded!.url
   let delay = 500
   for (let attempt = 1; ; attempt++) {
-    const database = connectDatabase(url, { applicationName: BOT_APPLICATION })
+    const database = connectDatabase(url, { applicationName: 'tg-analytics-bot' })
     try {
       const migration = await migrateDatabase(database.sql, log)
       // Migrations add what is missing but never look again at what they made: a key, column or

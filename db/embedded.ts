@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { chmod, chown, mkdir, mkdtemp, open, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { chmod, chown, mkdir, mkdtemp, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import net from 'node:net'
 import path from 'node:path'
 import postgres from 'postgres'
@@ -50,21 +50,34 @@ export async function startEmbeddedPostgres(dataDir: string, log?: Logger): Prom
   let settings = await loadOrCreateSettings(settingsFile).catch(notWritable(root))
   const urlOf = ({ port, password }: Settings) => `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE}`
 
-  // A previous run killed with SIGKILL leaves its server running: reuse it (and stop it, as one started here).
-  if (await isServerUp(urlOf(settings).replace(`/${DATABASE}`, '/postgres'))) {
-    log?.info({ port: settings.port, databaseDir }, 'reusing the embedded PostgreSQL that is already running')
-    await ensureDatabase(urlOf(settings))
-    return { url: urlOf(settings), stop: () => stopServer({ databaseDir, url: urlOf(settings), asRoot, log }) }
+  const lease = await takeLease(root)
+  // A previous run killed with SIGKILL leaves its server running: reuse it (and stop it, as one
+  // started here). One that is still starting, recovering or busy answers a little later.
+  const live = await livePostmaster(databaseDir)
+  for (let waited = 0; ; waited++) {
+    if (await isServerUp(urlOf(settings).replace(`/${DATABASE}`, '/postgres'))) {
+      log?.info({ port: settings.port, databaseDir }, 'reusing the embedded PostgreSQL that is already running')
+      await ensureDatabase(urlOf(settings))
+      return { url: urlOf(settings), stop: () => stopServer({ databaseDir, url: urlOf(settings), asRoot, log, lease }) }
+    }
+    if (live === undefined) break
+    if (waited === 60) {
+      await lease.release()
+      throw new DataDirError(`the PostgreSQL in ${databaseDir} runs (pid ${live}) but has not answered on port ${settings.port} for a minute; stop it (pg_ctl stop -D ${databaseDir}) or wait for it`)
+    }
+    if (waited === 0) log?.info({ pid: live, databaseDir }, 'the embedded PostgreSQL runs but does not answer yet; waiting for it')
+    await new Promise((r) => setTimeout(r, 1000))
   }
-  // The port was picked once, among those the system hands out: another program may hold it since.
+  // The port was picked once, among those the system hands out: another program may hold it
+  // since (no server of this DATA_DIR runs). Kept once the server has started on the new one.
+  let movedFrom: number | undefined
   if (!(await isPortFree(settings.port))) {
-    const port = await freePort()
-    log?.warn({ taken: settings.port, port }, 'another program holds the embedded PostgreSQL\'s port; it moves to a new one')
-    settings = { ...settings, port }
-    await writeFile(settingsFile, JSON.stringify(settings), { mode: 0o600 })
+    movedFrom = settings.port
+    settings = { ...settings, port: await freePort() }
+    log?.warn({ taken: movedFrom, port: settings.port }, 'another program holds the embedded PostgreSQL\'s port; it moves to a new one')
   }
   const url = urlOf(settings)
-  const server = { databaseDir, url, asRoot, log }
+  const server = { databaseDir, url, asRoot, log, lease }
 
   const EmbeddedPostgres = await importWithoutSignalHooks()
   // Used for initdb only: its start() runs the server in the bot's process group, where the
@@ -94,14 +107,15 @@ export async function startEmbeddedPostgres(dataDir: string, log?: Logger): Prom
     else await cluster.initialise()
   }
   if (asRoot) assertPostgresUserCan('-w', databaseDir)
-  await removeStalePid(databaseDir)
   const logFile = path.join(databaseDir, SERVER_LOG)
   try {
     await pgCtl(asRoot, ['start', '--wait', '--timeout=120', '-D', databaseDir, '-l', logFile,
       '-o', `-p ${settings.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=`])
   } catch (error) {
+    await lease.release()
     throw new DataDirError(`the PostgreSQL in ${databaseDir} did not start (${(error as Error).message}); its log ends: ${await tail(logFile)}`)
   }
+  if (movedFrom !== undefined) await writeFile(settingsFile, JSON.stringify(settings), { mode: 0o600 })
   await ensureDatabase(url)
   log?.info({ port: settings.port, databaseDir, log: logFile }, 'embedded PostgreSQL is running')
   return { url, stop: () => stopServer(server) }
@@ -150,29 +164,58 @@ async function tail(file: string): Promise<string> {
 /**
  * Stops the server (fast shutdown: open sessions end, everything committed stays), unless another
  * bot process still uses it: one started on the same DATA_DIR while this one ran reuses the
- * server, and must not lose it when this one stops. Called once this process's own connections are closed.
+ * server, and must not lose it when this one stops. Each process holds a lease (a file naming its
+ * pid) from its start to its stop; a lease whose process is gone (kill -9) does not count.
+ * Called once this process's own connections are closed.
  */
-async function stopServer(server: { databaseDir: string; url: string; asRoot: boolean; log?: Logger }): Promise<void> {
-  const sql = postgres(server.url, { max: 1, connect_timeout: 5, onnotice: () => {} })
-  try {
-    const [row] = await sql<{ others: number }[]>`
-      SELECT count(*)::int AS others FROM pg_stat_activity WHERE application_name = ${BOT_APPLICATION} AND pid <> pg_backend_pid()`
-    if (row && row.others > 0) {
-      server.log?.warn({ databaseDir: server.databaseDir, connections: row.others }, 'another bot process uses the embedded PostgreSQL; it is left running')
-      return
-    }
-  } catch {
-    // Not reachable: stopped already, or about to be told so by pg_ctl.
-  } finally {
-    await sql.end({ timeout: 1 })
+async function stopServer(server: { databaseDir: string; url: string; asRoot: boolean; log?: Logger; lease: Lease }): Promise<void> {
+  await server.lease.release()
+  const others = await server.lease.others()
+  if (others.length > 0) {
+    server.log?.warn({ databaseDir: server.databaseDir, pids: others }, 'another bot process uses the embedded PostgreSQL; it is left running')
+    return
   }
   // No server running: stopped meanwhile, by hand or by another bot process.
   if (!existsSync(path.join(server.databaseDir, 'postmaster.pid'))) return
   await pgCtl(server.asRoot, ['stop', '--wait', '--timeout=60', '-m', 'fast', '-D', server.databaseDir])
 }
 
-/** The application name the bot's connections carry (bot/start-database.ts). */
-export const BOT_APPLICATION = 'tg-analytics-bot'
+interface Lease {
+  release(): Promise<void>
+  /** The pids of the other live processes holding a lease on this DATA_DIR. */
+  others(): Promise<number[]>
+}
+
+/** Marks this process as a user of the server under `root` (DATA_DIR/running/<pid>-<random>). */
+async function takeLease(root: string): Promise<Lease> {
+  const dir = path.join(root, 'running')
+  await mkdir(dir, { recursive: true }).catch(notWritable(dir))
+  const name = `${process.pid}-${randomBytes(4).toString('hex')}`
+  await writeFile(path.join(dir, name), '').catch(notWritable(dir))
+  return {
+    release: () => rm(path.join(dir, name), { force: true }),
+    async others() {
+      const pids: number[] = []
+      for (const file of await readdir(dir).catch(() => [] as string[])) {
+        const pid = Number(file.split('-')[0])
+        if (file === name || !(pid > 0)) continue
+        if (isAlive(pid)) pids.push(pid)
+        else await rm(path.join(dir, file), { force: true })
+      }
+      return pids
+    },
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    // EPERM: alive, another user's.
+    return (error as { code?: unknown }).code === 'EPERM'
+  }
+}
 
 /** A system user and group `postgres`, made where there are none. */
 function ensurePostgresUser(): void {
@@ -299,20 +342,19 @@ async function ensureDatabase(url: string): Promise<void> {
   }
 }
 
-// postmaster.pid left by a server that is no longer running blocks a new start.
-async function removeStalePid(databaseDir: string): Promise<void> {
+/**
+ * The pid in `databaseDir`'s postmaster.pid while that process runs and is a PostgreSQL server;
+ * otherwise undefined, and a stale file (it blocks a new start) is removed. After a reboot the
+ * number may belong to another program now: Linux tells by its name, elsewhere it is trusted.
+ */
+async function livePostmaster(databaseDir: string): Promise<number | undefined> {
   const pidFile = path.join(databaseDir, 'postmaster.pid')
-  if (!existsSync(pidFile)) return
-  const pid = Number((await readFile(pidFile, 'utf8')).split('\n')[0])
-  try {
-    if (pid > 0) process.kill(pid, 0)
-  } catch {
-    await rm(pidFile, { force: true })
-    return
-  }
-  // Alive, but after a reboot the number may belong to another program now (Linux tells which).
-  const command = await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => undefined)
-  if (command !== undefined && command.trim() !== 'postgres') await rm(pidFile, { force: true })
+  if (!existsSync(pidFile)) return undefined
+  const pid = Number((await readFile(pidFile, 'utf8').catch(() => '')).split('\n')[0])
+  const command = pid > 0 && isAlive(pid) ? await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => 'postgres') : undefined
+  if (command?.trim() === 'postgres') return pid
+  await rm(pidFile, { force: true })
+  return undefined
 }
 
 const HOOKED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const

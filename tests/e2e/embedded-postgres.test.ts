@@ -131,7 +131,7 @@ describe('the bot without DATABASE_URL', () => {
   }, 300_000)
 
   it.runIf(!asRootWithoutPostgresUser)('a run that reused the server leaves it running while another bot process still uses it', async () => {
-    const { BOT_APPLICATION, startEmbeddedPostgres } = await import('../../db/embedded.ts')
+    const { startEmbeddedPostgres } = await import('../../db/embedded.ts')
     const scratch = await mkdtemp(path.join(tmpdir(), 'tg-shared-'))
     await chmod(scratch, 0o755)
     const dataDir = path.join(scratch, 'data')
@@ -139,16 +139,49 @@ describe('the bot without DATABASE_URL', () => {
     const log = { info: () => {}, debug: () => {}, warn: (_: object, msg?: string) => { warnings.push(msg ?? '') } }
     const first = await startEmbeddedPostgres(dataDir, log)
     try {
+      // A lease left by a process that is gone (kill -9) does not count: pid 2^22 + 1 is above Linux's highest.
+      await writeFile(path.join(dataDir, 'running', '4194305-dead'), '')
       const second = await startEmbeddedPostgres(dataDir, log)
-      const firstBot = postgres(first.url, { max: 1, connection: { application_name: BOT_APPLICATION }, onnotice: () => {} })
-      await firstBot`SELECT 1`
+      // Idle, the first holds no connection at all: it is its lease that keeps the server up.
       await second.stop()
       expect(warnings).toEqual(['another bot process uses the embedded PostgreSQL; it is left running'])
-      expect(await firstBot<{ one: number }[]>`SELECT 1 AS one`).toEqual([{ one: 1 }])
-      await firstBot.end()
+      const sql = postgres(first.url, { max: 1, onnotice: () => {} })
+      expect(await sql<{ one: number }[]>`SELECT 1 AS one`).toEqual([{ one: 1 }])
+      await sql.end()
       await first.stop()
       expect(existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false)
+      expect(warnings).toHaveLength(1)
     } finally {
+      await first.stop().catch(() => {})
+      await rm(scratch, { recursive: true, force: true })
+    }
+  }, 120_000)
+
+  it.runIf(!asRootWithoutPostgresUser)('a server of this DATA_DIR that runs but answers late is waited for and reused, its port kept', async () => {
+    const { startEmbeddedPostgres } = await import('../../db/embedded.ts')
+    const scratch = await mkdtemp(path.join(tmpdir(), 'tg-slow-'))
+    await chmod(scratch, 0o755)
+    const dataDir = path.join(scratch, 'data')
+    const settingsFile = path.join(dataDir, 'embedded-postgres.json')
+    const first = await startEmbeddedPostgres(dataDir)
+    const pid = Number((await readFile(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[0])
+    const kept = await readFile(settingsFile, 'utf8')
+    const said: string[] = []
+    const log = { info: (_: object, msg?: string) => { said.push(msg ?? '') }, debug: () => {}, warn: (_: object, msg?: string) => { said.push(msg ?? '') } }
+    try {
+      // Stopped, it holds its port and answers nothing (as one recovering or overloaded may).
+      process.kill(pid, 'SIGSTOP')
+      const second = startEmbeddedPostgres(dataDir, log)
+      const until = Date.now() + 30_000
+      while (!said.includes('the embedded PostgreSQL runs but does not answer yet; waiting for it') && Date.now() < until) await new Promise((r) => setTimeout(r, 50))
+      process.kill(pid, 'SIGCONT')
+      const reused = await second
+      expect(said).toContain('reusing the embedded PostgreSQL that is already running')
+      expect(await readFile(settingsFile, 'utf8')).toBe(kept)
+      expect(reused.url).toBe(first.url)
+      await reused.stop()
+    } finally {
+      process.kill(pid, 'SIGCONT')
       await first.stop().catch(() => {})
       await rm(scratch, { recursive: true, force: true })
     }
