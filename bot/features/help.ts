@@ -1,7 +1,7 @@
 import { Composer } from 'grammy'
 import type { BotContext } from '../context.ts'
 import type { AnswerDeps } from '../answers/answer-deps.ts'
-import { passCommandCooldown } from '../answers/command-gate.ts'
+import { ADMINS_ONLY, mayUseCommands, messageSender, passCommandCooldown } from '../answers/command-gate.ts'
 import { GROUP_COMMANDS, PRIVATE_COMMANDS } from './commands-menu.ts'
 
 const list = (commands: typeof GROUP_COMMANDS) => commands.map((c) => `/${c.command} — ${c.description}`).join('\n')
@@ -17,12 +17,18 @@ export const PRIVATE_HELP = [
 
 export const GROUP_HELP = `${list(GROUP_COMMANDS)}\nPeriods: today, yesterday, 7d, 30d (the default), 90d, 1y, all, a month such as 2026-10, or a range such as 2026-10-01..2026-10-31.`
 
-/** /start and /help in a private chat; /help in a group (under the command cooldowns). */
+/** /start and /help in a private chat; /help in a group (under the command cooldowns and /access). */
 export function helpFeature(deps: AnswerDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>()
   composer.chatType('private').command(['start', 'help'], (ctx) => ctx.reply(PRIVATE_HELP))
   composer.chatType(['group', 'supergroup']).command('help', async (ctx) => {
     if (!(await passCommandCooldown(ctx, deps, ctx.chat.id))) return
+    // Under /access admins, the list is for admins like the commands it lists.
+    const settings = await deps.queries.getChatSettings(deps.sql, ctx.chat.id)
+    if (!(await mayUseCommands(ctx, ctx.chat.id, settings, messageSender(ctx)))) {
+      await ctx.reply(ADMINS_ONLY)
+      return
+    }
     await ctx.reply(GROUP_HELP)
   })
   return composer

@@ -70,9 +70,7 @@ describe('the bot without DATABASE_URL', () => {
   // Then a kill -9: the server outlives the bot, the next start reuses it, and its stop stops it.
   it.runIf(!asRootWithoutPostgresUser)('Ctrl-C (SIGINT to the process group) commits the updates in flight; after a kill -9 the next run reuses the server and stops it', async () => {
     const api = await startFakeBotApi()
-    const scratch = await mkdtemp(path.join(tmpdir(), 'tg-ctrl-c-'))
-    await chmod(scratch, 0o755)
-    const dataDir = path.join(scratch, 'data')
+    const { scratch, dataDir } = await scratchDataDir('tg-ctrl-c-')
     const run = (env: Record<string, string> = {}) => {
       // detached: a process group of its own, led by the bot, as a shell gives a foreground job.
       const child = spawn(process.execPath, ['--import', 'tsx', 'bot/main.ts'], {
@@ -132,9 +130,7 @@ describe('the bot without DATABASE_URL', () => {
 
   it.runIf(!asRootWithoutPostgresUser)('a run that reused the server leaves it running while another bot process still uses it', async () => {
     const { startEmbeddedPostgres } = await import('../../db/embedded.ts')
-    const scratch = await mkdtemp(path.join(tmpdir(), 'tg-shared-'))
-    await chmod(scratch, 0o755)
-    const dataDir = path.join(scratch, 'data')
+    const { scratch, dataDir } = await scratchDataDir('tg-shared-')
     const warnings: string[] = []
     const log = { info: () => {}, debug: () => {}, warn: (_: object, msg?: string) => { warnings.push(msg ?? '') } }
     const first = await startEmbeddedPostgres(dataDir, log)
@@ -159,9 +155,7 @@ describe('the bot without DATABASE_URL', () => {
 
   it.runIf(!asRootWithoutPostgresUser)('a server of this DATA_DIR that runs but answers late is waited for and reused, its port kept', async () => {
     const { startEmbeddedPostgres } = await import('../../db/embedded.ts')
-    const scratch = await mkdtemp(path.join(tmpdir(), 'tg-slow-'))
-    await chmod(scratch, 0o755)
-    const dataDir = path.join(scratch, 'data')
+    const { scratch, dataDir } = await scratchDataDir('tg-slow-')
     const settingsFile = path.join(dataDir, 'embedded-postgres.json')
     const first = await startEmbeddedPostgres(dataDir)
     const pid = Number((await readFile(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[0])
@@ -189,9 +183,7 @@ describe('the bot without DATABASE_URL', () => {
 
   it.runIf(!asRootWithoutPostgresUser)('a kept port that another program holds since: the server moves to a new port and keeps it', async () => {
     const { startEmbeddedPostgres } = await import('../../db/embedded.ts')
-    const scratch = await mkdtemp(path.join(tmpdir(), 'tg-port-'))
-    await chmod(scratch, 0o755)
-    const dataDir = path.join(scratch, 'data')
+    const { scratch, dataDir } = await scratchDataDir('tg-port-')
     const settingsFile = path.join(dataDir, 'embedded-postgres.json')
     const squatter = net.createServer((socket) => socket.end('HTTP/1.0 400 Bad Request\r\n\r\n'))
     await new Promise<void>((r) => squatter.listen(0, '127.0.0.1', r))
@@ -219,9 +211,7 @@ describe('the bot without DATABASE_URL', () => {
 
   it.runIf(!asRootWithoutPostgresUser && existsSync('/proc/self/comm'))('a postmaster.pid left by a crash whose number another program has now (after a reboot) does not block the start', async () => {
     const { startEmbeddedPostgres } = await import('../../db/embedded.ts')
-    const scratch = await mkdtemp(path.join(tmpdir(), 'tg-pid-'))
-    await chmod(scratch, 0o755)
-    const dataDir = path.join(scratch, 'data')
+    const { scratch, dataDir } = await scratchDataDir('tg-pid-')
     let cleanup = () => {}
     try {
       await (await startEmbeddedPostgres(dataDir)).stop()
@@ -414,4 +404,11 @@ async function freshHost() {
       await rm(scratch, { recursive: true, force: true })
     },
   }
+}
+
+/** A scratch directory any user may pass, and a DATA_DIR in it that does not exist yet. */
+async function scratchDataDir(prefix: string): Promise<{ scratch: string; dataDir: string }> {
+  const scratch = await mkdtemp(path.join(tmpdir(), prefix))
+  await chmod(scratch, 0o755)
+  return { scratch, dataDir: path.join(scratch, 'data') }
 }

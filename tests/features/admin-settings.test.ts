@@ -129,6 +129,9 @@ describe('/access', () => {
     const refused = await say(ACCESS_CHAT, BOB, '/top')
     expect(only(refused, 'sendMessage').payload.text).toBe(ADMINS_ONLY)
     expect(refused.filter((c) => c.method === 'sendPhoto')).toEqual([])
+    // The list of the commands, too.
+    expect(await textOf(ACCESS_CHAT, BOB, '/help')).toBe(ADMINS_ONLY)
+    expect(await textOf(ACCESS_CHAT, ADMIN, '/help')).toMatch(/^\/stats — /)
 
     const answer = only(await say(ACCESS_CHAT, ADMIN, '/stats 7d'), 'sendPhoto')
     const anonymous = await harness.handle(u.asChat(ACCESS_CHAT, asGroup(ACCESS_CHAT), NOW.toISOString(), '/heatmap'))
