@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import type { Chat, Message, Update } from 'grammy/types'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { writeBatch } from '../../bot/ingest/write-batch.ts'
@@ -571,6 +572,7 @@ describe('reactions', () => {
     // The paid reaction's Stars are kept as they came, outside the total.
     const latest = [{ reactions: [{ key: '👍', count: 3 }, { key: 'paid', count: 1 }], total: 3, at: String(T0 + 20) }]
     const counts = () => db.sql`SELECT reactions, total, extract(epoch FROM date)::int8 AS at FROM reaction_counts`
+    const reactionsCounted = async () => (await db.sql<{ n: number }[]>`SELECT COALESCE(sum(reactions), 0)::int AS n FROM chat_activity_day`)[0]!.n
 
     it('keep the latest across batches, whatever arrives later', async () => {
       await write([c1])
@@ -582,6 +584,17 @@ describe('reactions', () => {
     it('keep the latest within one batch', async () => {
       await write([c2, c1])
       expect(await counts()).toEqual(latest)
+    })
+
+    it('a total an earlier version stored with a paid reaction\'s Stars is set right by migration 0008; the next rise counts from it', async () => {
+      await write([reactionCountUpdate({ chat, messageId: 9, date: T0 + 10, counts: [[emoji('👍'), 1], [paid(), 250]] })])
+      // As the earlier version stored it, Stars included.
+      await db.sql`UPDATE reaction_counts SET total = 251`
+      const before = await reactionsCounted()
+      await db.sql.unsafe(readFileSync(new URL('../../db/migrations/0008_paid_reaction_totals.sql', import.meta.url), 'utf8'))
+      expect(await db.sql`SELECT total FROM reaction_counts`).toEqual([{ total: 1 }])
+      await write([reactionCountUpdate({ chat, messageId: 9, date: T0 + 20, counts: [[emoji('👍'), 2], [paid(), 300]] })])
+      expect(await reactionsCounted()).toBe(before + 1)
     })
 
     it('the real fixture (a channel) round-trips', async () => {
