@@ -1,6 +1,7 @@
 import { connectDatabase, type Database } from '../db/client.ts'
 import { DataDirError, startEmbeddedPostgres } from '../db/embedded.ts'
 import { migrateDatabase, type MigrationResult } from '../db/migrate.ts'
+import { probePostgres } from '../db/probe.ts'
 import { schemaProblems } from './ingest/schema-check.ts'
 import type { Config } from './config.ts'
 import type { Logger } from './logger.ts'
@@ -19,6 +20,13 @@ export async function startDatabase(config: Config, log: Logger, signal: AbortSi
     throw error instanceof DataDirError ? new DatabaseSetupError(`DATA_DIR: ${error.message}`) : error
   })
   const url = config.databaseUrl ?? embedded!.url
+  // Something else on that port (a typo, another service) would leave the driver waiting 30 s
+  // per attempt, or reconnecting without pause, with nothing said.
+  const target = tcpTarget(url)
+  if (target && (await probePostgres(target.host, target.port)) === 'other') {
+    await embedded?.stop().catch(() => {})
+    throw new DatabaseSetupError(`cannot use DATABASE_URL (${withoutPassword(url)}): what listens on ${target.host}:${target.port} does not speak PostgreSQL`)
+  }
   let delay = 500
   for (let attempt = 1; ; attempt++) {
     const database = connectDatabase(url, { applicationName: 'tg-analytics-bot' })
@@ -85,5 +93,17 @@ const withoutPassword = (url: string): string => {
     return u.toString()
   } catch {
     return 'unparsable'
+  }
+}
+
+/** The one TCP host and port of a postgres:// URL; undefined for a socket path, several hosts or a URL it cannot read. */
+function tcpTarget(url: string): { host: string; port: number } | undefined {
+  try {
+    const u = new URL(url)
+    const host = u.hostname.replace(/^\[(.*)\]$/, '$1')
+    if (!host || host.includes(',') || u.searchParams.has('host')) return undefined
+    return { host, port: u.port ? Number(u.port) : 5432 }
+  } catch {
+    return undefined
   }
 }

@@ -5,6 +5,7 @@ import { chmod, chown, mkdir, mkdtemp, open, readdir, readFile, rm, stat, writeF
 import net from 'node:net'
 import path from 'node:path'
 import postgres from 'postgres'
+import { probePostgres } from './probe.ts'
 
 export interface EmbeddedDatabase {
   url: string
@@ -270,25 +271,6 @@ async function loadOrCreateSettings(file: string): Promise<Settings> {
   return settings
 }
 
-/**
- * Whether a PostgreSQL server listens on 127.0.0.1:`port`: one answers an SSLRequest (the
- * protocol's first message, 8 bytes) with a single byte, S or N.
- */
-function speaksPostgres(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1')
-    const done = (answer: boolean) => {
-      socket.destroy()
-      resolve(answer)
-    }
-    socket.setTimeout(2000, () => done(false))
-    socket.once('error', () => done(false))
-    socket.once('connect', () => socket.write(Buffer.from([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f])))
-    socket.once('data', (data: Buffer) => done(data.length === 1 && (data[0] === 0x53 || data[0] === 0x4e)))
-    socket.once('end', () => done(false))
-  })
-}
-
 /** What a failure to create or write `dir` means for the user: a DATA_DIR to fix, said in one line. */
 const notWritable = (dir: string) => (error: unknown): never => {
   const code = (error as { code?: unknown } | null)?.code
@@ -320,7 +302,7 @@ function freePort(): Promise<number> {
 
 async function isServerUp(url: string): Promise<boolean> {
   // postgres.js connects again at once, for ever, to a port whose program closes the connection.
-  if (!(await speaksPostgres(Number(new URL(url).port)))) return false
+  if ((await probePostgres('127.0.0.1', Number(new URL(url).port))) !== 'postgres') return false
   const sql = postgres(url, { max: 1, connect_timeout: 2, onnotice: () => {} })
   try {
     await sql`SELECT 1`

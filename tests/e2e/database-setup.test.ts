@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import net from 'node:net'
 import postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { databaseErrorKind } from '../../bot/start-database.ts'
@@ -45,6 +46,24 @@ describe('a database that refuses the bot', () => {
     expect(output).not.toContain('very-secret')
     expect(output).not.toContain('retrying')
     expect(output).not.toContain('    at ')
+  })
+
+  it('a port where something else listens (an HTTP server, say): one line saying so, exit code 1, at once', async () => {
+    // It answers anything with an HTTP error and hangs up, as such servers do.
+    const other = net.createServer((socket) => socket.once('data', () => socket.end('HTTP/1.1 400 Bad Request\r\n\r\n')))
+    await new Promise<void>((r) => other.listen(0, '127.0.0.1', r))
+    const port = (other.address() as net.AddressInfo).port
+    try {
+      const { code, output } = await runBot(`postgres://postgres:very-secret@127.0.0.1:${port}/analytics`)
+      expect(code).toBe(1)
+      const fatal = output.trim().split('\n').filter((line) => line.includes('"level":60'))
+      expect(fatal).toHaveLength(1)
+      expect(fatal[0]).toContain(`what listens on 127.0.0.1:${port} does not speak PostgreSQL`)
+      expect(output).not.toContain('very-secret')
+      expect(output).not.toContain('retrying')
+    } finally {
+      other.close()
+    }
   })
 
   it('a role that may not create tables: says so once and exits 1 instead of retrying as if the server were down', async () => {
