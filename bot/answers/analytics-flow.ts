@@ -13,10 +13,13 @@ import { buildTopAnswer } from './top-answer.ts'
 
 const COMMAND: Record<AnswerKind, string> = { stats: '/stats', heatmap: '/heatmap', top: '/top', 'top-reactions': '/top reactions' }
 
+/** Every period form the commands take. */
+export const PERIODS = 'Periods: today, yesterday, 7d, 30d (the default), 90d, 1y, all, a month such as 2026-10, or a range such as 2026-10-01..2026-10-31.'
+
 export function usage(kind: AnswerKind): string {
   return [
     `Usage: ${COMMAND[kind]} [period]`,
-    'Periods: today, yesterday, 7d, 30d (the default), 90d, 1y, all, a month such as 2026-10, or a range such as 2026-10-01..2026-10-31.',
+    PERIODS,
     `Example: ${COMMAND[kind]} 7d`,
   ].join('\n')
 }

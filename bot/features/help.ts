@@ -1,6 +1,7 @@
 import { Composer } from 'grammy'
 import type { BotContext } from '../context.ts'
 import type { AnswerDeps } from '../answers/answer-deps.ts'
+import { PERIODS } from '../answers/analytics-flow.ts'
 import { ADMINS_ONLY, mayUseCommands, messageSender, passCommandCooldown } from '../answers/command-gate.ts'
 import { GROUP_COMMANDS, PRIVATE_COMMANDS } from './commands-menu.ts'
 
@@ -15,7 +16,7 @@ export const PRIVATE_HELP = [
   `Here:\n${list(PRIVATE_COMMANDS)}`,
 ].join('\n\n')
 
-export const GROUP_HELP = `${list(GROUP_COMMANDS)}\nPeriods: today, yesterday, 7d, 30d (the default), 90d, 1y, all, a month such as 2026-10, or a range such as 2026-10-01..2026-10-31.`
+export const GROUP_HELP = `${list(GROUP_COMMANDS)}\n${PERIODS}`
 
 /** /start and /help in a private chat; /help in a group (under the command cooldowns and /access). */
 export function helpFeature(deps: AnswerDeps): Composer<BotContext> {

@@ -1,4 +1,5 @@
 import type { Api } from 'grammy'
+import { setTimeout as delay } from 'node:timers/promises'
 import { GrammyError, HttpError } from 'grammy'
 import type { Update } from 'grammy/types'
 import type { Logger } from '../logger.ts'
@@ -111,15 +112,4 @@ async function handleFetchError(error: unknown, retryMs: number, log: Logger, si
 }
 
 /** Waits `ms`, or until polling stops: a stop must not wait out a retry (up to 30 s, or Telegram's retry_after). */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve()
-    const done = () => {
-      clearTimeout(timer)
-      signal.removeEventListener('abort', done)
-      resolve()
-    }
-    const timer = setTimeout(done, ms)
-    signal.addEventListener('abort', done, { once: true })
-  })
-}
+const sleep = (ms: number, signal: AbortSignal): Promise<void> => delay(ms, undefined, { signal }).catch(() => {})

@@ -6,6 +6,7 @@ import net from 'node:net'
 import path from 'node:path'
 import postgres from 'postgres'
 import { afterAll, describe, expect, it } from 'vitest'
+import { asPostgresUser, startEmbeddedPostgres } from '../../db/embedded.ts'
 import { startFakeBotApi, type FakeBotApi } from '../support/fake-bot-api.ts'
 import { runBotUntilExit } from '../support/run-bot.ts'
 
@@ -53,7 +54,6 @@ describe('the bot without DATABASE_URL', () => {
       const settings = JSON.parse(await readFile(path.join(dataDir, 'embedded-postgres.json'), 'utf8')) as { port: number; password: string }
       expect(settings.port).not.toBe(5432)
       // The bot stopped its server on SIGTERM; start it again only to read what was stored.
-      const { startEmbeddedPostgres } = await import('../../db/embedded.ts')
       const embedded = await startEmbeddedPostgres(dataDir)
       const sql = postgres(embedded.url, { max: 1, onnotice: () => {} })
       const rows = await sql<{ message_id: number }[]>`SELECT message_id FROM messages ORDER BY message_id`
@@ -129,7 +129,6 @@ describe('the bot without DATABASE_URL', () => {
   }, 300_000)
 
   it.runIf(!asRootWithoutPostgresUser)('a run that reused the server leaves it running while another bot process still uses it', async () => {
-    const { startEmbeddedPostgres } = await import('../../db/embedded.ts')
     const { scratch, dataDir } = await scratchDataDir('tg-shared-')
     const warnings: string[] = []
     const log = { info: () => {}, debug: () => {}, warn: (_: object, msg?: string) => { warnings.push(msg ?? '') } }
@@ -154,7 +153,6 @@ describe('the bot without DATABASE_URL', () => {
   }, 120_000)
 
   it.runIf(!asRootWithoutPostgresUser)('a server of this DATA_DIR that runs but answers late is waited for and reused, its port kept', async () => {
-    const { startEmbeddedPostgres } = await import('../../db/embedded.ts')
     const { scratch, dataDir } = await scratchDataDir('tg-slow-')
     const settingsFile = path.join(dataDir, 'embedded-postgres.json')
     const first = await startEmbeddedPostgres(dataDir)
@@ -182,7 +180,6 @@ describe('the bot without DATABASE_URL', () => {
   }, 120_000)
 
   it.runIf(!asRootWithoutPostgresUser)('a kept port that another program holds since: the server moves to a new port and keeps it', async () => {
-    const { startEmbeddedPostgres } = await import('../../db/embedded.ts')
     const { scratch, dataDir } = await scratchDataDir('tg-port-')
     const settingsFile = path.join(dataDir, 'embedded-postgres.json')
     const squatter = net.createServer((socket) => socket.end('HTTP/1.0 400 Bad Request\r\n\r\n'))
@@ -210,7 +207,6 @@ describe('the bot without DATABASE_URL', () => {
   }, 120_000)
 
   it.runIf(!asRootWithoutPostgresUser && existsSync('/proc/self/comm'))('a postmaster.pid left by a crash whose number another program has now (after a reboot) does not block the start', async () => {
-    const { startEmbeddedPostgres } = await import('../../db/embedded.ts')
     const { scratch, dataDir } = await scratchDataDir('tg-pid-')
     let cleanup = () => {}
     try {
@@ -274,7 +270,6 @@ describe('the bot without DATABASE_URL', () => {
   // directory, with the process's umask: as root it must be readable by postgres and by nobody else.
   it.runIf(process.getuid?.() === 0 && !asRootWithoutPostgresUser && spawnSync('id', ['-u', 'nobody']).status === 0)(
     'as root, initdb\'s password file is readable by postgres and by no one else, under any umask', async () => {
-      const { asPostgresUser } = await import('../../db/embedded.ts')
       const dataDir = await mkdtemp(path.join(tmpdir(), 'tg-initdb-test-'))
       await chmod(dataDir, 0o755)
       const systemTmp = tmpdir()
