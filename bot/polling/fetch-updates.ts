@@ -21,12 +21,6 @@ const LIMIT = 100
 export interface FetchOptions {
   timeoutSeconds: number
   log: Logger
-  /**
-   * How long past the long-poll timeout an answer may take before the request is given up and
-   * retried (default 30 s): a connection that hangs would otherwise stall polling in silence
-   * for grammY's own limit of 500 s.
-   */
-  answerGraceMs?: number
   /** Called with the update id before the first of a new numbering, before any of it is handed out; retried while it fails. */
   onRenumber?: (before: number) => Promise<void>
 }
@@ -56,7 +50,7 @@ export function createCommittedFetcher(api: Api, tracker: UpdateTracker, options
           updates = await api.getUpdates(
             { offset, limit: LIMIT, timeout: options.timeoutSeconds, allowed_updates: [...ALLOWED_UPDATES] },
             // grammY types the signal with the abort-controller polyfill; the native one is what it uses.
-            AbortSignal.any([signal, AbortSignal.timeout(options.timeoutSeconds * 1000 + (options.answerGraceMs ?? 30_000))]) as never,
+            signal as never,
           )
           retryMs = 200
         } catch (error) {

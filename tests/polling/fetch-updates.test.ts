@@ -151,23 +151,6 @@ describe('the committed-offset fetcher', () => {
     expect(calls).toBe(1)
   })
 
-  it('a getUpdates that never answers is given up after the long-poll timeout and its grace, logged and asked again', async () => {
-    const { log, lines } = memoryLogger('debug')
-    let calls = 0
-    // A connection that hangs: the request ends only when its signal aborts it.
-    const api = { getUpdates: (_params: unknown, signal: AbortSignal) => {
-      calls++
-      return new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason)))
-    } } as unknown as Api
-    const fetcher = createCommittedFetcher(api, new UpdateTracker(), { timeoutSeconds: 0, answerGraceMs: 50, log })
-    const controller = new AbortController()
-    const supplied = fetcher.supply(100, controller.signal)
-    while (calls < 3) await new Promise((r) => setTimeout(r, 10))
-    controller.abort()
-    expect(await supplied).toEqual([])
-    expect(lines.filter((l) => l.msg === 'getUpdates failed; retrying').length).toBeGreaterThanOrEqual(2)
-  })
-
   it("through the bot's own API client an unreachable Bot API is logged and retried, not waited for in silence", async () => {
     const { log, lines } = memoryLogger('debug')
     // Nothing listens on port 9. The bot's API client must hand network errors back (to be
