@@ -31,9 +31,9 @@ const PLACEHOLDER_USERS = new Set([1087968824, 136817688, 777000])
  */
 export function mapUpdate(update: Update, botId: number, rows: UpdateRows = emptyRows()): MapResult {
   if (update.message) return mapMessage(rows, update.message, botId)
-  if (update.edited_message) return mapEdit(rows, update.edited_message)
+  if (update.edited_message) return mapEdit(rows, update.edited_message, update.update_id)
   if (update.message_reaction) return mapReaction(rows, update.message_reaction, update.update_id)
-  if (update.message_reaction_count) return mapReactionCount(rows, update.message_reaction_count)
+  if (update.message_reaction_count) return mapReactionCount(rows, update.message_reaction_count, update.update_id)
   if (update.chat_member) return mapChatMember(rows, update.chat_member, update.update_id)
   if (update.my_chat_member) return mapMyChatMember(rows, update.my_chat_member, update.update_id)
   const kind = Object.keys(update).find((k) => k !== 'update_id') ?? 'empty'
@@ -74,7 +74,7 @@ function mapMessage(rows: UpdateRows, message: Message, botId: number): MapResul
   return { rows }
 }
 
-function mapEdit(rows: UpdateRows, message: Message): MapResult {
+function mapEdit(rows: UpdateRows, message: Message, updateId: number): MapResult {
   const problem = groupCheck(message.chat, message.date)
   if (problem) return problem
   if (!isPlausibleDate(message.edit_date)) return bad(`edit without a plausible edit_date (${String(message.edit_date)})`)
@@ -82,7 +82,7 @@ function mapEdit(rows: UpdateRows, message: Message): MapResult {
   if (!content) return nothing('edited service message')
   rows.chats.push(chatRow(message.chat, message.edit_date))
   addSender(rows, message, message.edit_date)
-  rows.edits.push({ ...messageRow(message, content), editDate: message.edit_date })
+  rows.edits.push({ ...messageRow(message, content), editDate: message.edit_date, updateId })
   return { rows }
 }
 
@@ -147,7 +147,7 @@ function mapReaction(rows: UpdateRows, r: MessageReactionUpdated, updateId: numb
   return { rows }
 }
 
-function mapReactionCount(rows: UpdateRows, r: MessageReactionCountUpdated): MapResult {
+function mapReactionCount(rows: UpdateRows, r: MessageReactionCountUpdated, updateId: number): MapResult {
   if (!r.chat || !isSafeId(r.chat.id)) return bad('chat is missing')
   if (r.chat.type === 'private') return nothing('reaction count outside a group or channel')
   if (!isPlausibleDate(r.date)) return bad(`implausible date ${String(r.date)}`)
@@ -156,7 +156,7 @@ function mapReactionCount(rows: UpdateRows, r: MessageReactionCountUpdated): Map
   // A paid reaction's count is the Stars sent (each Star adds one: messages.sendPaidReaction), not
   // people reacting: kept in `reactions` as it came, left out of the total the rollups count.
   const total = reactions.reduce((s, c) => s + (c.key === PAID ? 0 : c.count), 0)
-  rows.reactionCounts.push({ chatId: r.chat.id, messageId: r.message_id, date: r.date, reactions, total })
+  rows.reactionCounts.push({ chatId: r.chat.id, messageId: r.message_id, date: r.date, reactions, total, updateId })
   return { rows }
 }
 

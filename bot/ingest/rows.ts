@@ -49,6 +49,8 @@ export interface MessageRow extends MessageContent {
 
 export interface EditRow extends MessageRow {
   editDate: number
+  /** Tells apart two edits in one second. */
+  updateId: number
 }
 
 export interface ReactionRow {
@@ -69,6 +71,8 @@ export interface ReactionCountRow {
   date: number
   reactions: { key: string; count: number }[]
   total: number
+  /** Tells apart two rises in one second. */
+  updateId: number
 }
 
 export interface MemberEventRow {

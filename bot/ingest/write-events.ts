@@ -177,7 +177,7 @@ function sortedUnique<T extends { chatId: number }>(rows: readonly T[], compare:
  */
 export function writeEdits(tx: TransactionSql, engine: Engine, edits: EditRow[]): Statement[] {
   if (edits.length === 0) return []
-  const unique = sortedUnique(edits, (a, b) => byMessageKey(a, b) || a.editDate - b.editDate)
+  const unique = sortedUnique(edits, (a, b) => byMessageKey(a, b) || a.editDate - b.editDate || a.updateId - b.updateId)
   const now = Date.now() / 1000
   const recentOnly = engine === 'timescaledb' ? tx`m.date >= to_timestamp(${now - UNCOMPRESSED_SECONDS}::float8)` : tx`true`
   // A message's edits stay together, in one statement or the other, as the statement needs.
@@ -208,17 +208,20 @@ function editStatement(tx: TransactionSql, unique: readonly EditRow[], bounds: S
                            ${column(tx, unique, 'int8', (e) => e.date)}::int8[], ${column(tx, unique, 'int8', (e) => e.editDate)}::int8[],
                            ${column(tx, unique, 'text', (e) => e.kind)}::text[], ${column(tx, unique, 'int4', (e) => e.textLength)}::int4[],
                            ${column(tx, unique, 'int2', (e) => e.linkCount)}::int2[], ${column(tx, unique, 'int2', (e) => e.mentionCount)}::int2[],
-                           ${column(tx, unique, 'int2', (e) => e.hashtagCount)}::int2[])
-        AS t(chat_id, message_id, date, edit_date, kind, text_length, links, mentions, hashtags)
+                           ${column(tx, unique, 'int2', (e) => e.hashtagCount)}::int2[], ${column(tx, unique, 'int8', (e) => e.updateId)}::int8[])
+        AS t(chat_id, message_id, date, edit_date, kind, text_length, links, mentions, hashtags, update_id)
     ), inserted AS (
-      INSERT INTO message_edits (chat_id, message_id, edit_date, message_date)
-      SELECT chat_id, message_id, to_timestamp(edit_date), to_timestamp(date) FROM input t
-      WHERE ${notStoredYet(tx, tx`message_edits e WHERE e.chat_id = t.chat_id AND e.message_id = t.message_id AND e.edit_date = to_timestamp(t.edit_date)`)}
+      -- A row stored before migration 0009 has update id 0 and stands for any edit of its second.
+      INSERT INTO message_edits (chat_id, message_id, edit_date, message_date, update_id)
+      SELECT chat_id, message_id, to_timestamp(edit_date), to_timestamp(date), update_id FROM input t
+      WHERE ${notStoredYet(tx, tx`message_edits e WHERE e.chat_id = t.chat_id AND e.message_id = t.message_id
+        AND e.edit_date = to_timestamp(t.edit_date) AND e.update_id IN (t.update_id, 0)`)}
       RETURNING chat_id, message_id, edit_date
     ), counted AS (
       SELECT chat_id, message_id, count(*)::int AS n FROM inserted GROUP BY chat_id, message_id
     ), newest AS (
-      SELECT DISTINCT ON (chat_id, message_id) * FROM input ORDER BY chat_id, message_id, edit_date DESC
+      -- Of two edits in one second, the later update's.
+      SELECT DISTINCT ON (chat_id, message_id) * FROM input ORDER BY chat_id, message_id, edit_date DESC, update_id DESC
     )
     UPDATE messages m SET
       edit_count = m.edit_count + c.n,
@@ -254,8 +257,8 @@ export function writeReactionState(tx: TransactionSql, engine: Engine, rows: Upd
       WITH input AS (
         SELECT * FROM unnest(${column(tx, counts, 'int8', (r) => r.chatId)}::int8[], ${column(tx, counts, 'int4', (r) => r.messageId)}::int4[],
                   ${column(tx, counts, 'int8', (r) => r.date)}::int8[], ${column(tx, counts, 'text', (r) => JSON.stringify(r.reactions))}::text[],
-                  ${column(tx, counts, 'int4', (r) => r.total)}::int4[])
-        AS t(chat_id, message_id, date, reactions, total)
+                  ${column(tx, counts, 'int4', (r) => r.total)}::int4[], ${column(tx, counts, 'int8', (r) => r.updateId)}::int8[])
+        AS t(chat_id, message_id, date, reactions, total, update_id)
       ), previous AS (
         SELECT s.chat_id, s.message_id, s.total FROM reaction_counts s JOIN input i USING (chat_id, message_id)
       ), up AS (
@@ -265,9 +268,10 @@ export function writeReactionState(tx: TransactionSql, engine: Engine, rows: Upd
         WHERE s.date <= excluded.date
         RETURNING chat_id, message_id, date, total
       ), increase AS (
-        INSERT INTO reaction_count_changes (chat_id, message_id, date, added)
-        SELECT u.chat_id, u.message_id, u.date, u.total - COALESCE(p.total, 0)
-        FROM up u LEFT JOIN previous p USING (chat_id, message_id)
+        -- Keyed by the update: a replayed rise is refused, a second rise in the same second is not.
+        INSERT INTO reaction_count_changes (chat_id, message_id, date, added, update_id)
+        SELECT u.chat_id, u.message_id, u.date, u.total - COALESCE(p.total, 0), i.update_id
+        FROM up u JOIN input i USING (chat_id, message_id) LEFT JOIN previous p USING (chat_id, message_id)
         WHERE u.total > COALESCE(p.total, 0)
         ON CONFLICT DO NOTHING
         RETURNING chat_id, message_id, date, added
@@ -318,7 +322,8 @@ function splitRepeats<T>(rows: readonly T[], key: (row: T) => string): T[][] {
  * (same chat, user and direction within a few seconds); a service-message event is stored
  * only when no chat_member event matches it. Two service-message events never match each other:
  * a quick rejoin (join, leave, join within seconds) is two joins. A replayed one is the same
- * row (the natural key includes the date).
+ * row: events are keyed by their update (chat_member) or message (service messages), so two
+ * changes in one second are two events.
  */
 export function writeMemberEvents(tx: TransactionSql, engine: Engine, rows: UpdateRows): Statement[] {
   const events = dropMatchedServiceEvents(rows.memberEvents)

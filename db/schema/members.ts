@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm'
 import { bigint, integer, index, pgTable, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
 import { eventOrigin, joinSource, memberEvent } from './enums.ts'
 
@@ -20,7 +21,10 @@ export const memberEvents = pgTable(
     messageId: integer('message_id'),
   },
   (t) => [
-    uniqueIndex('member_events_natural_idx').on(t.chatId, t.userId, t.direction, t.date),
+    // An event per chat_member update, and per user of a service message: two changes in one
+    // second (a ban and an unban, a quick rejoin) are distinct events, and a replay is the same.
+    uniqueIndex('member_events_update_idx').on(t.chatId, t.userId, t.updateId, t.date).where(sql`origin = 'chat_member'`),
+    uniqueIndex('member_events_message_idx').on(t.chatId, t.userId, t.messageId, t.date).where(sql`origin = 'service_message'`),
     index('member_events_chat_date_idx').on(t.chatId, t.date),
   ],
 )
@@ -35,5 +39,7 @@ export const botMembershipEvents = pgTable(
     actorId: bigint('actor_id', { mode: 'number' }),
     updateId: bigint('update_id', { mode: 'number' }).notNull(),
   },
-  (t) => [uniqueIndex('bot_membership_events_update_idx').on(t.updateId)],
+  // Update ids are per bot and Telegram numbers them anew after a week without any: the chat and
+  // date make one repeated in another chat, or by another bot sharing the database, another event.
+  (t) => [uniqueIndex('bot_membership_events_update_idx').on(t.chatId, t.updateId, t.date)],
 )

@@ -30,7 +30,8 @@ export const messages = pgTable(
   ],
 )
 
-// One row per distinct edit, so a replayed edited_message is never counted twice.
+// One row per edited_message update, so a replayed one is never counted twice; its update id
+// tells apart two edits in one second (Telegram's dates are whole seconds).
 export const messageEdits = pgTable(
   'message_edits',
   {
@@ -38,6 +39,8 @@ export const messageEdits = pgTable(
     messageId: integer('message_id').notNull(),
     editDate: timestamp('edit_date', { withTimezone: true }).notNull(),
     messageDate: timestamp('message_date', { withTimezone: true }).notNull(),
+    // 0 in rows stored before migration 0009, which kept one edit per second.
+    updateId: bigint('update_id', { mode: 'number' }).notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.chatId, t.messageId, t.editDate] })],
+  (t) => [primaryKey({ columns: [t.chatId, t.messageId, t.editDate, t.updateId] })],
 )

@@ -114,6 +114,9 @@ export const reactionCountChanges = pgTable(
     messageId: integer('message_id').notNull(),
     date: timestamp('date', { withTimezone: true }).notNull(),
     added: integer('added').notNull(),
+    // The message_reaction_count update's: two rises in one second are two rows. 0 in rows stored
+    // before migration 0009.
+    updateId: bigint('update_id', { mode: 'number' }).notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.chatId, t.messageId, t.date] })],
+  (t) => [primaryKey({ columns: [t.chatId, t.messageId, t.date, t.updateId] })],
 )

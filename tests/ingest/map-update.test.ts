@@ -131,12 +131,14 @@ describe('real fixtures', () => {
   })
 
   it('anonymous reaction counts keep every reaction and their sum', () => {
-    const rows = rowsOf(fixtureUpdate(FX.reactionCount))
+    const update = fixtureUpdate(FX.reactionCount)
+    const rows = rowsOf(update)
     expect(rows.reactionCounts).toEqual([{
       chatId: -1002236736395, messageId: 36, date: 1721306391, reactions: [{ key: '🗿', count: 2 }, { key: '🌭', count: 1 }], total: 3,
+      updateId: update.update_id,
     }])
     const bare = fixtureObject<MessageReactionCountUpdated>('teloxide__message_reaction_count_updated__deserialize__L47')
-    expect(rowsOf(asUpdate({ message_reaction_count: bare })).reactionCounts).toEqual(rows.reactionCounts)
+    expect(rowsOf(asUpdate({ message_reaction_count: bare }, update.update_id)).reactionCounts).toEqual(rows.reactionCounts)
   })
 
   it('dice and story messages get their kinds; a pinned-message notice is not a message', () => {
@@ -317,11 +319,11 @@ describe('synthetic messages', () => {
 
   it('edited_message in a group becomes an edit row with the edited metrics', () => {
     const edited = { ...textMessage({ chat, messageId: 10, date: T0, from: bob, text: 'new text 👍' }), edit_date: T0 + 60 }
-    const rows = rowsOf(editUpdate(edited))
+    const rows = rowsOf(editUpdate(edited, 77))
     expect(rows.messages).toEqual([])
     expect(rows.edits).toEqual([{
       chatId: chat.id, messageId: 10, date: T0, editDate: T0 + 60, threadId: null, senderId: bob.id, senderType: 'user',
-      replyToMessageId: null, isForward: false, kind: 'text', textLength: 10, linkCount: 0, mentionCount: 0, hashtagCount: 0,
+      replyToMessageId: null, isForward: false, kind: 'text', textLength: 10, linkCount: 0, mentionCount: 0, hashtagCount: 0, updateId: 77,
     }])
   })
 
