@@ -23,11 +23,18 @@ export async function startDatabase(config: Config, log: Logger, signal: AbortSi
   // Something else on that port (a typo, another service) would leave the driver waiting 30 s
   // per attempt, or reconnecting without pause, with nothing said.
   const target = config.databaseUrl ? tcpTarget(config.databaseUrl) : undefined
-  if (target && (await probePostgres(target.host, target.port)) === 'other') {
-    throw new DatabaseSetupError(`cannot use DATABASE_URL (${withoutPassword(url)}): what listens on ${target.host}:${target.port} does not speak PostgreSQL`)
-  }
   let delay = 500
   for (let attempt = 1; ; attempt++) {
+    const answer = target ? await probePostgres(target.host, target.port) : 'postgres'
+    if (answer === 'other') {
+      throw new DatabaseSetupError(`cannot use DATABASE_URL (${withoutPassword(url)}): what listens on ${target!.host}:${target!.port} does not speak PostgreSQL`)
+    }
+    if (answer === 'silent') {
+      log.error({ attempt, retryInMs: delay }, `what listens on ${target!.host}:${target!.port} took the connection but said nothing for 2 s, as PostgreSQL never does (is DATABASE_URL's port right?); retrying`)
+      await new Promise((r) => setTimeout(r, delay))
+      delay = Math.min(delay * 2, 30_000)
+      continue
+    }
     const database = connectDatabase(url, { applicationName: 'tg-analytics-bot' })
     try {
       const migration = await migrateDatabase(database.sql, log)

@@ -66,6 +66,23 @@ describe('a database that refuses the bot', () => {
     }
   })
 
+  it('a port where something takes the connection and says nothing (Redis, say): said within seconds, and retried', async () => {
+    const sockets: net.Socket[] = []
+    const silent = net.createServer((socket) => sockets.push(socket))
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r))
+    const port = (silent.address() as net.AddressInfo).port
+    try {
+      // The driver alone would wait out its 30 s connect timeout before saying anything.
+      const { output } = await runBotUntilExit({ BOT_TOKEN: api.token, DATABASE_URL: `postgres://127.0.0.1:${port}/analytics`, TELEGRAM_API_ROOT: api.apiRoot }, 9_000)
+      const said = output.split('\n').filter((line) => line.includes(`what listens on 127.0.0.1:${port} took the connection but said nothing`))
+      expect(said.length).toBeGreaterThanOrEqual(2)
+      expect(said[0]).toContain('retrying')
+    } finally {
+      for (const socket of sockets) socket.destroy()
+      silent.close()
+    }
+  })
+
   it('a role that may not create tables: says so once and exits 1 instead of retrying as if the server were down', async () => {
     const url = new URL(withDatabase(ADMIN_URL, closedDb))
     url.username = role
