@@ -38,7 +38,10 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
   // waits growing to an hour, so an unreachable Bot API would go unsaid and polling would resume
   // long after the network does. Startup and getUpdates log them and retry on their own terms;
   // a reply that cannot be sent fails and is logged.
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30, rethrowHttpErrors: true }))
+  // getUpdates goes around it: the fetcher retries it, saying each failure, and bounds each request,
+  // a bound that auto-retry's silent waits on a 5xx (3 + 6 + 12 + 24 s) would eat into.
+  const retry = autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30, rethrowHttpErrors: true })
+  bot.api.config.use((prev, method, payload, signal) => (method === 'getUpdates' ? prev(method, payload, signal) : retry(prev, method, payload, signal)))
 
   bot.use((ctx, next) => {
     // Built on first use: most updates are stored silently and never log.

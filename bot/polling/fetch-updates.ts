@@ -21,6 +21,11 @@ const LIMIT = 100
 export interface FetchOptions {
   timeoutSeconds: number
   log: Logger
+  /**
+   * How long past the long-poll timeout an answer may take before getUpdates is given up and
+   * asked again (default 30 s): a connection that hangs would stall polling for grammY's 500 s.
+   */
+  answerGraceMs?: number
   /** Called with the update id before the first of a new numbering, before any of it is handed out; retried while it fails. */
   onRenumber?: (before: number) => Promise<void>
 }
@@ -33,6 +38,7 @@ export interface FetchOptions {
  */
 export function createCommittedFetcher(api: Api, tracker: UpdateTracker, options: FetchOptions) {
   const { log } = options
+  const answerWithinMs = options.timeoutSeconds * 1000 + (options.answerGraceMs ?? 30_000)
   return {
     async supply(_batchSize: number, signal: AbortSignal): Promise<Update[]> {
       let retryMs = 200
@@ -46,18 +52,27 @@ export function createCommittedFetcher(api: Api, tracker: UpdateTracker, options
         if (signal.aborted) break
         let updates: Update[]
         const offset = tracker.nextOffset
+        const request = requestSignal(signal, answerWithinMs)
         try {
           updates = await api.getUpdates(
             { offset, limit: LIMIT, timeout: options.timeoutSeconds, allowed_updates: [...ALLOWED_UPDATES] },
             // grammY types the signal with the abort-controller polyfill; the native one is what it uses.
-            signal as never,
+            request.signal as never,
           )
           retryMs = 200
         } catch (error) {
           if (signal.aborted) break
-          await handleFetchError(error, retryMs, log, signal)
-          retryMs = Math.min(retryMs * 2, 30_000)
+          if (request.timedOut()) {
+            log.warn({ waitedSeconds: answerWithinMs / 1000 }, `getUpdates got no answer in ${answerWithinMs / 1000} s; asking again`)
+            continue
+          }
+          // Telegram's own trouble is not asked about every 200 ms: auto-retry's first wait, 3 s.
+          const waitMs = error instanceof GrammyError && error.error_code >= 500 ? Math.max(retryMs, 3000) : retryMs
+          await handleFetchError(error, waitMs, log, signal)
+          retryMs = Math.min(waitMs * 2, 30_000)
           continue
+        } finally {
+          request.dispose()
         }
         // Telegram never sends an update below the offset, which confirmed it, but for one
         // reason: it has numbered updates anew (after a week without any it picks the next id at
@@ -109,6 +124,30 @@ async function handleFetchError(error: unknown, retryMs: number, log: Logger, si
     log.error({ err: error, retryInMs: retryMs }, 'getUpdates failed; retrying')
   }
   await sleep(retryMs, signal)
+}
+
+/**
+ * The signal of one getUpdates: aborted by the stop, or once no answer came in `ms`. A controller
+ * of its own, not AbortSignal.any: the runner's stop signal is the abort-controller polyfill,
+ * which AbortSignal.any cannot follow, so a stop would wait out the long poll.
+ */
+function requestSignal(stop: AbortSignal, ms: number) {
+  const controller = new AbortController()
+  const abort = () => controller.abort()
+  let timedOut = false
+  const timer = setTimeout(() => {
+    timedOut = true
+    controller.abort()
+  }, ms)
+  stop.addEventListener('abort', abort)
+  return {
+    signal: controller.signal,
+    timedOut: () => timedOut,
+    dispose() {
+      clearTimeout(timer)
+      stop.removeEventListener('abort', abort)
+    },
+  }
 }
 
 /** Waits `ms`, or until polling stops: a stop must not wait out a retry (up to 30 s, or Telegram's retry_after). */

@@ -1,5 +1,8 @@
-import { describe, expect, it } from 'vitest'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { describe, expect, it, vi } from 'vitest'
 import pino from 'pino'
+import { createSource } from '@grammyjs/runner'
 import { GrammyError, type Api } from 'grammy'
 import type { Update } from 'grammy/types'
 import { createBot } from '../../bot/create-bot.ts'
@@ -9,6 +12,16 @@ import { memoryLogger } from '../ingest/support/memory-log.ts'
 import { testBotInfo } from '../support/bot-info.ts'
 
 const update = (id: number) => ({ update_id: id, message: { message_id: id } }) as unknown as Update
+
+// A connection that hangs: getUpdates ends only when its signal aborts it.
+function hungTelegram() {
+  const requests: AbortSignal[] = []
+  const api = { getUpdates: (_params: unknown, signal: AbortSignal) => {
+    requests.push(signal)
+    return new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(new Error('aborted'))))
+  } } as unknown as Api
+  return { api, requests }
+}
 
 // Telegram's offset rule in a few lines: getUpdates(offset) forgets every id below offset.
 function telegram(ids: number[], onRequest?: (offset: number) => void) {
@@ -149,6 +162,76 @@ describe('the committed-offset fetcher', () => {
     // Waited out, this would take the hour (far past the test's time limit).
     expect(await supplied).toEqual([])
     expect(calls).toBe(1)
+  })
+
+  it('a getUpdates that never answers is given up 30 s past its long-poll timeout, logged and asked again at once', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    try {
+      const { log, lines } = memoryLogger('debug')
+      const { api, requests } = hungTelegram()
+      const fetcher = createCommittedFetcher(api, new UpdateTracker(), { timeoutSeconds: 30, log })
+      const controller = new AbortController()
+      const set = vi.spyOn(globalThis, 'setTimeout')
+      const clear = vi.spyOn(globalThis, 'clearTimeout')
+      const supplied = fetcher.supply(100, controller.signal)
+      await vi.advanceTimersByTimeAsync(59_999)
+      expect(requests.length).toBe(1)
+      await vi.advanceTimersByTimeAsync(1)
+      expect(requests.length).toBe(2)
+      expect(lines.filter((l) => l.level === 40).map((l) => l.msg)).toEqual(['getUpdates got no answer in 60 s; asking again'])
+      controller.abort()
+      expect(await supplied).toEqual([])
+      // Each request's timer is cleared: none is left to keep the process alive after a stop.
+      const answerTimers = set.mock.results.filter((_, i) => set.mock.calls[i]![1] === 60_000).map((r) => r.value)
+      expect(answerTimers.length).toBe(2)
+      expect(clear.mock.calls.map(([handle]) => handle)).toEqual(expect.arrayContaining(answerTimers))
+    } finally {
+      vi.restoreAllMocks()
+      vi.useRealTimers()
+    }
+  })
+
+  it("a stop through the runner's own signal (the abort-controller polyfill) ends a getUpdates that never answers at once", async () => {
+    const { api, requests } = hungTelegram()
+    const fetcher = createCommittedFetcher(api, new UpdateTracker(), { timeoutSeconds: 30, log: pino({ level: 'silent' }) })
+    const source = createSource<Update>({ supply: (size, signal) => fetcher.supply(size, signal as AbortSignal) })
+    const next = source.generator().next()
+    while (requests.length === 0) await new Promise((r) => setTimeout(r, 5))
+    source.close()
+    const stuck = new Promise<'stuck'>((r) => setTimeout(() => r('stuck'), 2000))
+    expect(await Promise.race([next.then((r) => r.value), stuck])).toEqual([])
+    expect(requests[0]!.aborted).toBe(true)
+  })
+
+  it("through the bot's own API client a 5xx from getUpdates is logged at once and retried, not retried in silence for ~45 s", async () => {
+    const { log, lines } = memoryLogger('debug')
+    let requests = 0
+    const server = createServer((_req, res) => {
+      requests++
+      res.writeHead(502, { 'content-type': 'application/json' })
+      res.end(JSON.stringify({ ok: false, error_code: 502, description: 'Bad Gateway' }))
+    })
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    try {
+      const bot = createBot({
+        token: '123456:badgateway', apiRoot: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        botInfo: testBotInfo({ id: 123456, username: 'badgateway_bot' }), sql: {} as never, writer: {} as never, log, warnWithoutAdmin: false,
+      })
+      const fetcher = createCommittedFetcher(bot.api, new UpdateTracker(), { timeoutSeconds: 0, log })
+      const controller = new AbortController()
+      const supplied = fetcher.supply(100, controller.signal)
+      const refused = () => lines.filter((l) => l.msg === 'Telegram refused getUpdates; retrying')
+      // auto-retry would wait 3 s before asking again, and say nothing.
+      const until = Date.now() + 2000
+      while (refused().length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20))
+      controller.abort()
+      expect(await supplied).toEqual([])
+      expect(requests).toBe(1)
+      expect(refused()).toMatchObject([{ level: 40, retryInMs: 3000 }])
+    } finally {
+      server.closeAllConnections()
+      await new Promise((r) => server.close(r))
+    }
   })
 
   it("through the bot's own API client an unreachable Bot API is logged and retried, not waited for in silence", async () => {
