@@ -60,3 +60,22 @@ describe('the installed driver', () => {
     }
   })
 })
+
+describe('the password beside DATABASE_URL', () => {
+  it('a URL without one takes PGPASSWORD, as docker/compose.yml passes it: any characters, none percent-encoded', async () => {
+    const password = 'p@ss/w:rd#?%20x'
+    const before = process.env.PGPASSWORD
+    process.env.PGPASSWORD = password
+    try {
+      const { connectDatabase } = await import('../../db/client.ts')
+      const apart = connectDatabase('postgres://analytics@db:5432/analytics')
+      const inline = connectDatabase('postgres://analytics:inline@db:5432/analytics')
+      expect(apart.sql.options.pass).toBe(password)
+      expect(inline.sql.options.pass).toBe('inline')
+      await Promise.all([apart.close(), inline.close()])
+    } finally {
+      if (before === undefined) delete process.env.PGPASSWORD
+      else process.env.PGPASSWORD = before
+    }
+  })
+})
