@@ -1,4 +1,4 @@
-import pino, { type Logger } from 'pino'
+import pino, { type DestinationStream, type Logger } from 'pino'
 
 export type { Logger }
 
@@ -10,10 +10,24 @@ export type { Logger }
 export function createLogger(level: string, options: { service?: string; secrets?: readonly (string | undefined)[] } = {}): Logger {
   const base = { service: options.service ?? 'bot' }
   const secrets = hiddenForms(options.secrets ?? [])
-  if (secrets.length === 0) return pino({ level, base })
-  // Rewrites each line on its way to pino's own (synchronous) destination: a line logged just
-  // before process.exit is still written.
-  return pino({ level, base, hooks: { streamWrite: (line) => redact(line, secrets) } })
+  const hooks = secrets.length === 0 ? {} : { hooks: { streamWrite: (line: string) => redact(line, secrets) } }
+  return pino({ level, base, ...hooks }, stdoutDestination())
+}
+
+/**
+ * stdout written synchronously, so a line logged just before process.exit is out without a flush
+ * at exit. pino's default destination is asynchronous and flushes at exit and after each fatal
+ * line, retrying a failed write for ever there: with stdout's reader gone the process then hung,
+ * deaf to SIGTERM. Here a stdout that fails (reader gone: EPIPE; terminal closed: EIO) ends
+ * logging instead; there is nowhere left to say so.
+ */
+function stdoutDestination(): DestinationStream {
+  const stream = pino.destination({ dest: 1, sync: true })
+  stream.on('error', () => {
+    stream.write = () => true
+    stream.flushSync = () => {}
+  })
+  return stream
 }
 
 /** `text` with every one of `secrets` replaced by `***`. */

@@ -1,4 +1,4 @@
-import pino, { type Logger } from 'pino'
+import type { Logger } from 'pino'
 import { connectDatabase, type Database } from '../db/client.ts'
 import { migrateDatabase } from '../db/migrate.ts'
 import { createStatsClient } from './client.ts'
@@ -19,7 +19,7 @@ async function main(): Promise<number> {
     config = loadConfig(process.env, process.argv.slice(2))
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error
-    pino({ base: { service: 'stats-loader' } }).fatal(`stats-loader configuration is invalid:\n${error.message}`)
+    createLogger('info', { service: 'stats-loader' }).fatal(`stats-loader configuration is invalid:\n${error.message}`)
     return EXIT_CONFIG
   }
   const log = createLogger(config.logLevel, { service: 'stats-loader', secrets: config.enabled ? [config.apiHash, config.session] : [] })
@@ -92,7 +92,7 @@ async function runScheduled(config: LoaderConfig, pattern: string, database: Dat
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    pino({ base: { service: 'stats-loader' } }).fatal({ err: error }, 'stats-loader crashed')
+    createLogger('info', { service: 'stats-loader' }).fatal({ err: error }, 'stats-loader crashed')
     process.exit(EXIT_FAILED)
   },
 )
