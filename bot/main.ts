@@ -1,4 +1,6 @@
+import { closeSync } from 'node:fs'
 import { utimes, writeFile } from 'node:fs/promises'
+import { isatty } from 'node:tty'
 import { GrammyError, type Api, type Bot } from 'grammy'
 import type { BotContext } from './context.ts'
 import { ConfigError, loadConfig, type Config } from './config.ts'
@@ -32,6 +34,7 @@ async function main(): Promise<void> {
     throw error
   }
   const log = createLogger(config.logLevel, { secrets: [tokenSecret(config.botToken)] })
+  releaseClosedTerminalsAtExit()
   const missingFixes = missingDriverFixes()
   if (missingFixes.length > 0) {
     log.fatal({ missing: missingFixes }, 'postgres.js lacks fixes this bot needs (was npm run with --ignore-scripts?); apply them with: node db/patch-driver.mjs')
@@ -71,8 +74,8 @@ async function main(): Promise<void> {
       process.exit(1)
     }
   }
-  process.on('SIGINT', () => void shutdown('SIGINT'))
-  process.on('SIGTERM', () => void shutdown('SIGTERM'))
+  // SIGHUP: the terminal was closed; its writes now fail (EIO) and are dropped by the logger.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(signal))
 
   try {
     database = await startDatabase(config, log, stopping.signal)
@@ -149,6 +152,18 @@ async function main(): Promise<void> {
       void shutdown('polling-error', 1)
     })
   }
+}
+
+/**
+ * Node 20 aborts at exit when it cannot restore the settings of a terminal closed meanwhile
+ * (nodejs/node#51519), so a SIGHUP's graceful stop would end in SIGABRT; it skips a closed descriptor.
+ */
+function releaseClosedTerminalsAtExit(): void {
+  const terminals = [0, 1, 2].filter((fd) => isatty(fd))
+  process.on('exit', () => {
+    // A hung-up terminal no longer answers as one.
+    for (const fd of terminals) if (!isatty(fd)) closeSync(fd)
+  })
 }
 
 /** Touches the file while the bot is healthy, so `find FILE -mmin -1` (or an mtime check) tells. */

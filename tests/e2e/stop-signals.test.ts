@@ -1,6 +1,23 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import net from 'node:net'
-import { describe, expect, it } from 'vitest'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startFakeBotApi, type FakeBotApi } from '../support/fake-bot-api.ts'
+import { createTestDatabase, type TestDatabase } from '../support/test-db.ts'
+
+let api: FakeBotApi
+let database: TestDatabase
+
+beforeAll(async () => {
+  api = await startFakeBotApi()
+  database = await createTestDatabase('e2e_stop_signals')
+})
+afterAll(async () => {
+  await api?.close()
+  await database?.drop()
+})
 
 /** A port nothing listens on: one the system just gave out and took back. */
 async function closedPort(): Promise<number> {
@@ -11,12 +28,23 @@ async function closedPort(): Promise<number> {
   return port
 }
 
-function startBot(env: Record<string, string>): { bot: ChildProcess; exited: Promise<number | null>; stderr: () => string } {
+/** What keeps the bot retrying, and logging, until it is stopped: no database, no Bot API. */
+async function unreachableEnv(): Promise<Record<string, string>> {
+  return {
+    BOT_TOKEN: '123456:AAFakeTokenForTheStopSignalTests',
+    DATABASE_URL: `postgres://postgres@127.0.0.1:${await closedPort()}/none`,
+    TELEGRAM_API_ROOT: `http://127.0.0.1:${await closedPort()}`,
+    LOG_LEVEL: 'info',
+  }
+}
+
+function startBot(env: Record<string, string>) {
   const bot = spawn(process.execPath, ['--import', 'tsx', 'bot/main.ts'], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
-  let stderr = ''
-  bot.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
+  let output = ''
+  bot.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString() })
+  bot.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString() })
   const exited = new Promise<number | null>((resolve) => bot.once('exit', resolve))
-  return { bot, exited, stderr: () => stderr }
+  return { bot, exited, output: () => output }
 }
 
 /** The exit code, or 'still running' (the process is then killed) after `ms`. */
@@ -29,18 +57,67 @@ async function exitWithin(bot: ChildProcess, exited: Promise<number | null>, ms:
   return result
 }
 
+const waitUntil = async (done: () => boolean, what: string, ms = 30_000) => {
+  for (const until = Date.now() + ms; !done(); await new Promise((r) => setTimeout(r, 50))) {
+    if (Date.now() > until) throw new Error(`${what} not seen within ${ms} ms`)
+  }
+}
+
 describe('stopping with stdout broken', () => {
   it("SIGTERM once stdout's reader is gone (EPIPE): a graceful stop, exit code 0, within seconds", async () => {
-    // An unreachable database keeps the bot retrying, and logging, until it is stopped.
-    const { bot, exited, stderr } = startBot({
-      BOT_TOKEN: '123456:AAFakeTokenForTheStopSignalTests',
-      DATABASE_URL: `postgres://postgres@127.0.0.1:${await closedPort()}/none`,
-      TELEGRAM_API_ROOT: `http://127.0.0.1:${await closedPort()}`,
-      LOG_LEVEL: 'info',
-    })
+    const { bot, exited, output } = startBot(await unreachableEnv())
     await new Promise((resolve) => bot.stdout!.once('data', resolve))
     bot.stdout!.destroy()
     bot.kill('SIGTERM')
-    expect(await exitWithin(bot, exited, 5000), stderr()).toBe(0)
+    expect(await exitWithin(bot, exited, 5000), output()).toBe(0)
+  })
+})
+
+describe('SIGHUP', () => {
+  it('stops the bot gracefully, as SIGTERM does: the handled update confirmed, exit code 0', async () => {
+    api.pushUpdate({ message: { message_id: 1, date: Math.floor(Date.now() / 1000), chat: { id: -1001234, type: 'supergroup', title: 'G' },
+      from: { id: 77, is_bot: false, first_name: 'Ann' }, text: 'hi' } } as never)
+    const { bot, exited, output } = startBot({ BOT_TOKEN: api.token, DATABASE_URL: database.url, TELEGRAM_API_ROOT: api.apiRoot, LOG_LEVEL: 'info' })
+    try {
+      await api.waitFor(() => api.pending().length === 0 && api.confirmedOffset > 0, 60_000, 'the update to be confirmed')
+      bot.kill('SIGHUP')
+      expect(await exitWithin(bot, exited, 20_000), output()).toBe(0)
+      const stopping = output().split('\n').find((line) => line.includes('"msg":"stopping'))
+      expect(JSON.parse(stopping!)).toMatchObject({ signal: 'SIGHUP' })
+      expect(output()).toContain('"msg":"stopped"')
+    } finally {
+      bot.kill('SIGKILL')
+    }
+  })
+
+  // `script` (util-linux) gives the bot a terminal that the test can close.
+  const hasScript = spawnSync('script', ['--version']).status === 0
+  it.skipIf(!hasScript)('from a closed terminal: a graceful stop, exit code 0 (not killed, not aborted by Node)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stop-signals-'))
+    // Stands for the terminal's shell: passes the hang-up on to its job, the bot, and says how it ended.
+    const shell = `
+      const { spawn } = require('node:child_process'), { writeFileSync } = require('node:fs')
+      const bot = spawn(process.execPath, ['--import', 'tsx', 'bot/main.ts'], { stdio: 'inherit' })
+      writeFileSync(process.env.DIR + '/pid', String(bot.pid))
+      process.on('SIGHUP', () => bot.kill('SIGHUP'))
+      bot.on('exit', (code, signal) => { writeFileSync(process.env.DIR + '/exit', JSON.stringify({ code, signal })); process.exit() })`
+    const terminal = spawn('script', ['-qfc', 'exec "$NODE" -e "$SHELL_JS"', '/dev/null'], {
+      env: { PATH: process.env.PATH, SHELL: '/bin/sh', NODE: process.execPath, SHELL_JS: shell, DIR: dir, ...(await unreachableEnv()) },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    })
+    let screen = ''
+    terminal.stdout!.on('data', (chunk: Buffer) => { screen += chunk.toString() })
+    const read = (name: string) => { try { return readFileSync(join(dir, name), 'utf8') } catch { return undefined } }
+    try {
+      await waitUntil(() => screen.includes('retrying'), 'the bot running in the terminal')
+      terminal.kill('SIGKILL')
+      await waitUntil(() => read('exit') !== undefined, "the bot's exit", 20_000)
+      expect(JSON.parse(read('exit')!), screen).toEqual({ code: 0, signal: null })
+    } finally {
+      terminal.kill('SIGKILL')
+      const pid = Number(read('pid'))
+      if (pid && read('exit') === undefined) process.kill(pid, 'SIGKILL')
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
