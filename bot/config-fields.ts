@@ -5,7 +5,10 @@ import { z } from 'zod'
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 export type LogLevel = (typeof logLevels)[number]
 
-export const logLevel = z.enum(logLevels, { message: `must be one of ${logLevels.join(', ')}` })
+export const logLevel = z
+  .string()
+  .transform((v) => v.trim().toLowerCase())
+  .pipe(z.enum(logLevels, { message: `must be one of ${logLevels.join(', ')}` }))
 
 const TRUE = ['true', '1', 'yes', 'on']
 const FALSE = ['false', '0', 'no', 'off']

@@ -43,7 +43,6 @@ describe('loadConfig', () => {
     ['TELEGRAM_API_ROOT', 'without a scheme', { ...GOOD, TELEGRAM_API_ROOT: 'api.telegram.org' }],
     ['TELEGRAM_API_ROOT', 'ftp://', { ...GOOD, TELEGRAM_API_ROOT: 'ftp://api.telegram.org' }],
     ['LOG_LEVEL', 'verbose', { ...GOOD, LOG_LEVEL: 'verbose' }],
-    ['LOG_LEVEL', 'upper case', { ...GOOD, LOG_LEVEL: 'INFO' }],
     ['BATCH_MAX_ROWS', 'not a number', { ...GOOD, BATCH_MAX_ROWS: 'lots' }],
     ['BATCH_MAX_DELAY_MS', 'negative', { ...GOOD, BATCH_MAX_DELAY_MS: '-5' }],
     ['BATCH_LANES', 'zero', { ...GOOD, BATCH_LANES: '0' }],
@@ -72,6 +71,12 @@ describe('loadConfig', () => {
   it('a flag takes true/false, 1/0, yes/no and on/off in any case', () => {
     for (const [value, flag] of [['TRUE', true], ['Yes', true], ['on', true], ['1', true], ['False', false], ['NO', false], ['off', false], ['0', false]] as const) {
       expect(loadConfig({ ...GOOD, NO_ADMIN_WARNING: value }).warnWithoutAdmin).toBe(flag)
+    }
+  })
+
+  it('LOG_LEVEL is taken in any case, as pino names it', () => {
+    for (const [value, level] of [['INFO', 'info'], ['Debug', 'debug'], [' WARN ', 'warn'], ['silent', 'silent']] as const) {
+      expect(loadConfig({ ...GOOD, LOG_LEVEL: value }).logLevel).toBe(level)
     }
   })
 
