@@ -14,10 +14,13 @@ const httpUrl = z
   })
   .transform((v) => v.replace(/\/+$/, ''))
 
+// Stated as a format, not an example, so that the README's placeholder is not taken for one.
+const TOKEN_FORMAT = '<bot id>:<35 letters, digits, - or _>'
+
 const envSchema = z.object({
   BOT_TOKEN: z
     .string({ message: 'is required (get one from @BotFather)' })
-    .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, { message: 'does not look like a bot token (123456:ABC-...)' }),
+    .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, { message: `does not look like a bot token; @BotFather gives it as ${TOKEN_FORMAT}` }),
   DATABASE_URL: postgresUrl.optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   REDIS_URL: redisUrl.optional(),

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { ConfigError, loadConfig } from '../../bot/config.ts'
@@ -59,6 +60,14 @@ describe('loadConfig', () => {
     expect(error.message.length).toBeGreaterThan(variable.length + 8)
     // The secret part of a token is never echoed back.
     if ('BOT_TOKEN' in env && env.BOT_TOKEN) expect(error.message).not.toContain(env.BOT_TOKEN.split(':').pop())
+  })
+
+  it("a malformed BOT_TOKEN is told the format @BotFather gives, not an example like the README's placeholder", () => {
+    for (const token of ['123456:ABC-your-token', '123456789:AAHdq', 'AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw']) {
+      expect(configError({ BOT_TOKEN: token }).message).toBe('BOT_TOKEN does not look like a bot token; @BotFather gives it as <bot id>:<35 letters, digits, - or _>')
+    }
+    const readme = readFileSync(`${ROOT}README.md`, 'utf8')
+    expect(readme).toMatch(/\| `BOT_TOKEN` \|[^\n]*`<bot id>:<35 letters, digits, - or _>`/)
   })
 
   it('a number out of range or not whole says the range', () => {
