@@ -1,5 +1,4 @@
 import { closeSync } from 'node:fs'
-import { utimes, writeFile } from 'node:fs/promises'
 import { isatty } from 'node:tty'
 import { GrammyError, type Api, type Bot } from 'grammy'
 import type { BotContext } from './context.ts'
@@ -16,6 +15,7 @@ import { createKvStore } from './answers/redis-store.ts'
 import { registerCommands } from './features/commands-menu.ts'
 import { DatabaseSetupError, startDatabase, type StartedDatabase } from './start-database.ts'
 import { chartRenderer } from './render/index.ts'
+import { checkHealthFile, startHeartbeat } from './health-file.ts'
 import { loadWatermark } from '../db/queries/bot-state.ts'
 import { missingDriverFixes } from '../db/driver-check.ts'
 import { resumeZoneChanges } from '../db/queries/set-chat-time-zone.ts'
@@ -26,6 +26,7 @@ async function main(): Promise<void> {
   let config: Config
   try {
     config = loadConfig()
+    if (config.healthFile) checkHealthFile(config.healthFile)
   } catch (error) {
     if (error instanceof ConfigError) {
       for (const line of error.message.split('\n')) process.stderr.write(`Configuration error: ${line}\n`)
@@ -164,21 +165,6 @@ function releaseClosedTerminalsAtExit(): void {
     // A hung-up terminal no longer answers as one.
     for (const fd of terminals) if (!isatty(fd)) closeSync(fd)
   })
-}
-
-/** Touches the file while the bot is healthy, so `find FILE -mmin -1` (or an mtime check) tells. */
-function startHeartbeat(file: string, healthy: () => boolean, log: Logger): void {
-  const beat = async () => {
-    if (!healthy()) return
-    try {
-      const now = new Date()
-      await utimes(file, now, now).catch(() => writeFile(file, ''))
-    } catch (error) {
-      log.warn({ err: error, file }, 'could not touch the health file')
-    }
-  }
-  void beat()
-  setInterval(() => void beat(), 10_000).unref()
 }
 
 // A final getUpdates with the next offset tells Telegram the handled updates are done.
