@@ -1,6 +1,7 @@
 import { closeSync } from 'node:fs'
 import { isatty } from 'node:tty'
-import { GrammyError, type Api, type Bot } from 'grammy'
+import { Api, GrammyError, type Bot } from 'grammy'
+import type { UserFromGetMe } from 'grammy/types'
 import type { BotContext } from './context.ts'
 import { ConfigError, loadConfig, type Config } from './config.ts'
 import { createLogger, hiddenForms, redact, tokenSecret, type Logger } from './logger.ts'
@@ -78,6 +79,7 @@ async function main(): Promise<void> {
   // SIGHUP: the terminal was closed; its writes now fail (EIO) and are dropped by the logger.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(signal))
 
+  const botInfo = await fetchBotInfo(config, log)
   try {
     database = await startDatabase(config, log, stopping.signal)
   } catch (error) {
@@ -109,6 +111,7 @@ async function main(): Promise<void> {
     warnWithoutAdmin: config.warnWithoutAdmin,
     analytics: { store, answerCache, cooldowns: config.cooldowns },
   })
+  if (botInfo) bot.botInfo = botInfo
   // Telegram may be unreachable for a while (network not up yet): keep trying, except on a bad token.
   // getMe is called here rather than through bot.init(), which retries network errors itself,
   // silently and for ever: a wrong TELEGRAM_API_ROOT or no network would go unsaid.
@@ -118,10 +121,7 @@ async function main(): Promise<void> {
       await bot.api.deleteWebhook()
       break
     } catch (error) {
-      if (error instanceof GrammyError && error.error_code === 401) {
-        log.fatal('Telegram rejected BOT_TOKEN (401 Unauthorized); check the token with @BotFather')
-        process.exit(1)
-      }
+      exitIfTokenRejected(error, log)
       if (stopping.signal.aborted) return
       log.error({ err: error, apiRoot: config.apiRoot, retryInMs: delay }, 'cannot reach the Bot API; retrying')
       await new Promise((r) => setTimeout(r, delay))
@@ -152,6 +152,28 @@ async function main(): Promise<void> {
       log.fatal({ err: error }, 'polling stopped with an error')
       void shutdown('polling-error', 1)
     })
+  }
+}
+
+/**
+ * One getMe before the database is set up, which can take a while (initdb on a first start), so
+ * that a token Telegram rejects is said at once. Telegram out of reach holds the start up 5 s at
+ * most: getMe is asked again, and again, once the database is ready.
+ */
+async function fetchBotInfo(config: Config, log: Logger): Promise<UserFromGetMe | undefined> {
+  try {
+    return await new Api(config.botToken, { apiRoot: config.apiRoot, timeoutSeconds: 5 }).getMe()
+  } catch (error) {
+    exitIfTokenRejected(error, log)
+    log.warn({ err: error, apiRoot: config.apiRoot }, 'cannot reach the Bot API to check BOT_TOKEN; setting up the database meanwhile')
+    return undefined
+  }
+}
+
+function exitIfTokenRejected(error: unknown, log: Logger): void {
+  if (error instanceof GrammyError && error.error_code === 401) {
+    log.fatal('Telegram rejected BOT_TOKEN (401 Unauthorized); check the token with @BotFather')
+    process.exit(1)
   }
 }
 

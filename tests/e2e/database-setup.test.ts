@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import net from 'node:net'
 import postgres from 'postgres'
@@ -110,6 +111,45 @@ describe('tables changed by hand since they were migrated', () => {
       expect(fatal[0]).toContain('users: no column username')
       expect(api.calls.slice(calls).map((c) => c.method)).not.toContain('getUpdates')
     } finally {
+      await db.drop()
+    }
+  })
+})
+
+describe('BOT_TOKEN checked before the database is set up', () => {
+  it('a token Telegram rejects: one line saying so, exit code 1, without waiting for a database that is down', async () => {
+    const down = net.createServer()
+    await new Promise<void>((r) => down.listen(0, '127.0.0.1', r))
+    const port = (down.address() as net.AddressInfo).port
+    await new Promise((r) => down.close(r))
+    const { code, output } = await runBotUntilExit(
+      { BOT_TOKEN: '111111:RejectedRejectedRejectedRejected', DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/none`, TELEGRAM_API_ROOT: api.apiRoot, LOG_LEVEL: 'info' },
+      15_000,
+    )
+    expect(code).toBe(1)
+    const fatal = output.trim().split('\n').filter((line) => line.includes('"level":60'))
+    expect(fatal.map((line) => JSON.parse(line).msg)).toEqual(['Telegram rejected BOT_TOKEN (401 Unauthorized); check the token with @BotFather'])
+    expect(output).not.toContain('database is unreachable')
+  })
+
+  it('Telegram out of reach: said, the database set up meanwhile, getMe asked again after; SIGTERM stops it with 0', async () => {
+    const db = await createTestDatabase('setup_offline')
+    const bot = spawn(process.execPath, ['--import', 'tsx', 'bot/main.ts'], {
+      env: { PATH: process.env.PATH, BOT_TOKEN: api.token, DATABASE_URL: db.url, TELEGRAM_API_ROOT: 'http://127.0.0.1:9', LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
+    let output = ''
+    bot.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString() })
+    const exited = new Promise<number | null>((resolve) => bot.once('exit', resolve))
+    const messages = () => output.split('\n').filter(Boolean).map((line) => JSON.parse(line).msg as string)
+    try {
+      const until = Date.now() + 30_000
+      while (!messages().includes('cannot reach the Bot API; retrying') && Date.now() < until) await new Promise((r) => setTimeout(r, 50))
+      const order = messages().filter((m) => m.startsWith('cannot reach') || m === 'storage engine')
+      expect(order.slice(0, 3)).toEqual(['cannot reach the Bot API to check BOT_TOKEN; setting up the database meanwhile', 'storage engine', 'cannot reach the Bot API; retrying'])
+    } finally {
+      bot.kill('SIGTERM')
+      expect(await exited).toBe(0)
       await db.drop()
     }
   })
