@@ -1,6 +1,6 @@
 import { closeSync } from 'node:fs'
 import { isatty } from 'node:tty'
-import { Api, GrammyError, type Bot } from 'grammy'
+import { Api, GrammyError, HttpError, type Bot } from 'grammy'
 import type { UserFromGetMe } from 'grammy/types'
 import type { BotContext } from './context.ts'
 import { ConfigError, loadConfig, type Config } from './config.ts'
@@ -22,6 +22,10 @@ import { missingDriverFixes } from '../db/driver-check.ts'
 import { resumeZoneChanges } from '../db/queries/set-chat-time-zone.ts'
 
 const SHUTDOWN_GRACE_MS = 25_000
+/** Longest time without an answer from getUpdates that still counts as healthy (HEALTH_FILE). */
+const HEALTHY_SILENCE_MS = 90_000
+/** How long the stop waits for Telegram to take the last offset (within SHUTDOWN_GRACE_MS). */
+const CONFIRM_TIMEOUT_MS = 10_000
 
 async function main(): Promise<void> {
   let config: Config
@@ -139,7 +143,11 @@ async function main(): Promise<void> {
     },
     (error: unknown) => log.error({ err: error }, 'could not finish the time zone changes a restart interrupted; retried at the next start'),
   )
-  if (config.healthFile) startHeartbeat(config.healthFile, () => polling?.runner.isRunning() === true && !writer!.failing, log)
+  // Healthy: polling, the last commit succeeded, and Telegram answered lately (a poll is given up
+  // after 60 s without an answer, and a Telegram that keeps failing would go unseen otherwise).
+  if (config.healthFile) {
+    startHeartbeat(config.healthFile, () => polling?.runner.isRunning() === true && !writer!.failing && polling.silentForMs() < HEALTHY_SILENCE_MS, log)
+  }
   const task = polling.runner.task()
   if (task) {
     task.catch((error) => {
@@ -165,7 +173,10 @@ async function fetchBotInfo(config: Config, log: Logger): Promise<UserFromGetMe 
     return await new Api(config.botToken, { apiRoot: config.apiRoot, timeoutSeconds: 5 }).getMe()
   } catch (error) {
     exitIfTokenRejected(error, log)
-    log.warn({ err: error, apiRoot: config.apiRoot }, 'cannot reach the Bot API to check BOT_TOKEN; setting up the database meanwhile')
+    // The reason alone: the retries after setup log the whole error if it lasts.
+    const reason = error instanceof HttpError ? error.error : error
+    log.warn({ apiRoot: config.apiRoot, reason: reason instanceof Error ? reason.message : String(reason) },
+      'cannot reach the Bot API to check BOT_TOKEN; setting up the database meanwhile')
     return undefined
   }
 }
@@ -193,7 +204,8 @@ function releaseClosedTerminalsAtExit(): void {
 async function confirmOffset(api: Api, offset: number, log: Logger): Promise<void> {
   if (offset === 0) return
   try {
-    await api.getUpdates({ offset, limit: 1, timeout: 0 })
+    // A hung connection would otherwise hold the stop until SHUTDOWN_GRACE_MS ends it with exit 1.
+    await api.getUpdates({ offset, limit: 1, timeout: 0 }, AbortSignal.timeout(CONFIRM_TIMEOUT_MS) as never)
   } catch (error) {
     log.warn({ err: error }, 'could not confirm the last offset; those updates will be seen again and skipped')
   }

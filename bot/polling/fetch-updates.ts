@@ -39,7 +39,10 @@ export interface FetchOptions {
 export function createCommittedFetcher(api: Api, tracker: UpdateTracker, options: FetchOptions) {
   const { log } = options
   const answerWithinMs = options.timeoutSeconds * 1000 + (options.answerGraceMs ?? 30_000)
+  let answeredAt = Date.now()
   return {
+    /** Milliseconds since getUpdates last answered with updates or none (since the start before the first). */
+    silentForMs: () => Date.now() - answeredAt,
     async supply(_batchSize: number, signal: AbortSignal): Promise<Update[]> {
       let retryMs = 200
       // Apart: a successful getUpdates resets retryMs, and a failed renumbering follows one.
@@ -59,6 +62,7 @@ export function createCommittedFetcher(api: Api, tracker: UpdateTracker, options
             // grammY types the signal with the abort-controller polyfill; the native one is what it uses.
             request.signal as never,
           )
+          answeredAt = Date.now()
           retryMs = 200
         } catch (error) {
           if (signal.aborted) break

@@ -11,6 +11,8 @@ import { UpdateTracker } from './update-tracker.ts'
 export interface Polling {
   runner: RunnerHandle
   tracker: UpdateTracker
+  /** Milliseconds since getUpdates last answered. */
+  silentForMs(): number
   /** Stops fetching and waits for every update in flight to be handled. */
   stop(): Promise<void>
 }
@@ -45,6 +47,7 @@ export function startPolling(bot: Bot<BotContext>, writer: BatchWriter, log: Log
   return {
     runner,
     tracker,
+    silentForMs: fetcher.silentForMs,
     async stop() {
       await runner.stop()
       while (tracker.size > 0) await tracker.waitForProgress()

@@ -44,7 +44,8 @@ describe('the committed-offset fetcher', () => {
     const tracker = new UpdateTracker()
     const { api, offsets } = telegram([1, 2, 3])
     const fetcher = createCommittedFetcher(api, tracker, { timeoutSeconds: 0, log: pino({ level: 'silent' }) })
-    const signal = new AbortController().signal
+    const controller = new AbortController()
+    const signal = controller.signal
     expect((await fetcher.supply(100, signal)).map((u) => u.update_id)).toEqual([1, 2, 3])
     tracker.finish(2)
     const next = fetcher.supply(100, signal)
@@ -53,7 +54,6 @@ describe('the committed-offset fetcher', () => {
     expect(offsets.every((o) => o === 0)).toBe(true)
     tracker.finish(1)
     tracker.finish(3)
-    const controller = new AbortController()
     setTimeout(() => controller.abort(), 50)
     await Promise.race([next, new Promise((r) => setTimeout(r, 100))])
     expect(offsets.at(-1)).toBe(4)
@@ -165,7 +165,7 @@ describe('the committed-offset fetcher', () => {
   })
 
   it('a getUpdates that never answers is given up 30 s past its long-poll timeout, logged and asked again at once', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
     try {
       const { log, lines } = memoryLogger('debug')
       const { api, requests } = hungTelegram()
@@ -179,6 +179,8 @@ describe('the committed-offset fetcher', () => {
       await vi.advanceTimersByTimeAsync(1)
       expect(requests.length).toBe(2)
       expect(lines.filter((l) => l.level === 40).map((l) => l.msg)).toEqual(['getUpdates got no answer in 60 s; asking again'])
+      // What HEALTH_FILE goes by: no answer for a minute.
+      expect(fetcher.silentForMs()).toBeGreaterThanOrEqual(60_000)
       controller.abort()
       expect(await supplied).toEqual([])
       // Each request's timer is cleared: none is left to keep the process alive after a stop.
@@ -187,6 +189,19 @@ describe('the committed-offset fetcher', () => {
       expect(clear.mock.calls.map(([handle]) => handle)).toEqual(expect.arrayContaining(answerTimers))
     } finally {
       vi.restoreAllMocks()
+      vi.useRealTimers()
+    }
+  })
+
+  it('counts the silence HEALTH_FILE goes by from the last answer, not from the start', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] })
+    try {
+      const fetcher = createCommittedFetcher(telegram([1]).api, new UpdateTracker(), { timeoutSeconds: 0, log: pino({ level: 'silent' }) })
+      vi.setSystemTime(Date.now() + 100_000)
+      expect(fetcher.silentForMs()).toBeGreaterThanOrEqual(100_000)
+      expect((await fetcher.supply(100, new AbortController().signal)).map((u) => u.update_id)).toEqual([1])
+      expect(fetcher.silentForMs()).toBeLessThan(1000)
+    } finally {
       vi.useRealTimers()
     }
   })
