@@ -24,16 +24,16 @@ function specs(engine: Engine) {
   return written.map(([table, extra]) => {
     const config = getTableConfig(table)
     const keys = [
-      ...config.primaryKeys.map((k) => ({ columns: k.columns, partial: false })),
-      ...config.columns.filter((c) => c.primary).map((c) => ({ columns: [c], partial: false })),
-      ...config.uniqueConstraints.map((u) => ({ columns: u.columns, partial: false })),
-      ...config.indexes.filter((i) => i.config.unique).map((i) => ({ columns: i.config.columns as PgColumn[], partial: i.config.where !== undefined })),
+      ...config.primaryKeys.map((k) => k.columns),
+      ...config.columns.filter((c) => c.primary).map((c) => [c]),
+      ...config.uniqueConstraints.map((u) => u.columns),
+      ...config.indexes.filter((i) => i.config.unique).map((i) => i.config.columns as PgColumn[]),
     ]
     return {
       t: config.name,
       privileges: ['SELECT', 'INSERT', ...extra],
       columns: config.columns.map((c) => ({ name: c.name, type: typeOf(c) })),
-      keys: keys.map((k) => ({ cols: k.columns.map((c) => c.name), partial: k.partial })),
+      keys: keys.map((k) => k.map((c) => c.name)),
     }
   })
 }
@@ -72,13 +72,11 @@ export async function schemaProblems(sql: Sql, engine: Engine = 'postgres'): Pro
     LEFT JOIN pg_attribute a ON a.attrelid = s.rel AND a.attname = c.name AND a.attnum > 0 AND NOT a.attisdropped
     WHERE s.rel IS NOT NULL AND (a.attname IS NULL OR format_type(a.atttypid, a.atttypmod) <> c.type)
     UNION ALL
-    -- A partial key (member_events': one per origin) is matched by its columns and partialness.
     SELECT format('%s: no unique key on (%s)', s.t, array_to_string(k.cols, ', '))
-    FROM s CROSS JOIN LATERAL (SELECT ARRAY(SELECT jsonb_array_elements_text(e -> 'cols')) AS cols, (e ->> 'partial')::bool AS partial
-                               FROM jsonb_array_elements(s.keys) AS e) k
+    FROM s CROSS JOIN LATERAL (SELECT ARRAY(SELECT jsonb_array_elements_text(e)) AS cols FROM jsonb_array_elements(s.keys) AS e) k
     WHERE s.rel IS NOT NULL AND NOT EXISTS (
       SELECT 1 FROM pg_index i
-      WHERE i.indrelid = s.rel AND i.indisunique AND i.indisvalid AND (i.indpred IS NOT NULL) = k.partial AND i.indexprs IS NULL
+      WHERE i.indrelid = s.rel AND i.indisunique AND i.indisvalid AND i.indpred IS NULL AND i.indexprs IS NULL
         AND (SELECT array_agg(a.attname::text ORDER BY a.attname::text) FROM pg_attribute a
              WHERE a.attrelid = i.indrelid AND a.attnum = ANY((i.indkey::int2[])[0:i.indnkeyatts - 1]))
           = (SELECT array_agg(x ORDER BY x) FROM unnest(k.cols) AS x))`

@@ -1,7 +1,7 @@
 import type { TransactionSql } from 'postgres'
 import { BinaryCopy, binaryRowBytes } from './copy-binary.ts'
 import { column, joinList, LIST_SEPARATOR } from './pg-arrays.ts'
-import { dropMatchedServiceEvents, latestByKey, MEMBER_MATCH_WINDOW_SECONDS } from './merge-rows.ts'
+import { dropMatchedServiceEvents, lastByKey, latestByKey, MEMBER_MATCH_WINDOW_SECONDS } from './merge-rows.ts'
 import type { EditRow, MessageRow, ReactionRow, UpdateRows } from './rows.ts'
 import type { Engine } from '../../db/migrate.ts'
 import type { Statement } from './write-batch.ts'
@@ -262,13 +262,17 @@ export function writeReactionState(tx: TransactionSql, engine: Engine, rows: Upd
       ), previous AS (
         SELECT s.chat_id, s.message_id, s.total FROM reaction_counts s JOIN input i USING (chat_id, message_id)
       ), up AS (
-        INSERT INTO reaction_counts AS s (chat_id, message_id, date, reactions, total)
-        SELECT chat_id, message_id, to_timestamp(date), reactions::jsonb, total FROM input
-        ON CONFLICT (chat_id, message_id) DO UPDATE SET date = excluded.date, reactions = excluded.reactions, total = excluded.total
-        WHERE s.date <= excluded.date
+        -- Only a newer update than the stored one's applies: of one second the later update (a
+        -- replay of an earlier one would measure a rise from the later total). A row stored before
+        -- migration 0009 (update id 0) stands for its whole second.
+        INSERT INTO reaction_counts AS s (chat_id, message_id, date, reactions, total, update_id)
+        SELECT chat_id, message_id, to_timestamp(date), reactions::jsonb, total, update_id FROM input
+        ON CONFLICT (chat_id, message_id) DO UPDATE SET date = excluded.date, reactions = excluded.reactions, total = excluded.total,
+          update_id = excluded.update_id
+        WHERE s.date < excluded.date OR (s.date = excluded.date AND s.update_id <> 0 AND s.update_id < excluded.update_id)
         RETURNING chat_id, message_id, date, total
       ), increase AS (
-        -- Keyed by the update: a replayed rise is refused, a second rise in the same second is not.
+        -- Keyed by the update: a second rise in the same second is another row.
         INSERT INTO reaction_count_changes (chat_id, message_id, date, added, update_id)
         SELECT u.chat_id, u.message_id, u.date, u.total - COALESCE(p.total, 0), i.update_id
         FROM up u JOIN input i USING (chat_id, message_id) LEFT JOIN previous p USING (chat_id, message_id)
@@ -326,7 +330,9 @@ function splitRepeats<T>(rows: readonly T[], key: (row: T) => string): T[][] {
  * changes in one second are two events.
  */
 export function writeMemberEvents(tx: TransactionSql, engine: Engine, rows: UpdateRows): Statement[] {
-  const events = dropMatchedServiceEvents(rows.memberEvents)
+  // An update or service message seen twice in the batch is one event.
+  const events = lastByKey(dropMatchedServiceEvents(rows.memberEvents),
+    (e) => `${e.chatId}:${e.userId}:${e.date}:${e.origin}:${e.updateId}:${e.messageId}`)
   if (events.length === 0) return []
   const window = `${MEMBER_MATCH_WINDOW_SECONDS} seconds`
   const input = (list: typeof events) => tx`
@@ -344,13 +350,18 @@ export function writeMemberEvents(tx: TransactionSql, engine: Engine, rows: Upda
              CASE WHEN direction > 0 THEN sign ELSE 0 END AS joins, CASE WHEN direction < 0 THEN sign ELSE 0 END AS leaves
       FROM changes WHERE direction <> 0
     )`)
+  // Each event is looked for first (by its update or service message: see notStoredYet); ON
+  // CONFLICT DO NOTHING is for a database where migration 0009 could not drop the old unique key
+  // on (chat, user, direction, date): there the first event of such a second stays, as before.
   const insert = (list: typeof events, onlyUnmatched: boolean) => counted(tx`
     INSERT INTO member_events (chat_id, user_id, date, event, direction, join_source, actor_id, invite_link,
       invite_link_name, origin, update_id, message_id)
     SELECT i.chat_id, i.user_id, to_timestamp(i.date), i.event::member_event, i.direction, i.join_source::join_source,
       i.actor_id, i.invite_link, i.invite_link_name, i.origin::event_origin, i.update_id, i.message_id
     FROM (${input(list)}) i
-    ${onlyUnmatched ? tx`WHERE NOT EXISTS (SELECT 1 FROM member_events e WHERE e.chat_id = i.chat_id AND e.user_id = i.user_id
+    WHERE ${notStoredYet(tx, tx`member_events e WHERE e.chat_id = i.chat_id AND e.date = to_timestamp(i.date) AND e.user_id = i.user_id
+      AND e.origin = i.origin::event_origin AND e.update_id IS NOT DISTINCT FROM i.update_id AND e.message_id IS NOT DISTINCT FROM i.message_id`)}
+    ${onlyUnmatched ? tx`AND NOT EXISTS (SELECT 1 FROM member_events e WHERE e.chat_id = i.chat_id AND e.user_id = i.user_id
       AND e.direction = i.direction AND e.origin = 'chat_member' AND e.date BETWEEN to_timestamp(i.date) - ${window}::interval AND to_timestamp(i.date) + ${window}::interval)` : tx``}
     ON CONFLICT DO NOTHING
     RETURNING chat_id, date, direction, 1 AS sign`)

@@ -1,4 +1,3 @@
-import { sql } from 'drizzle-orm'
 import { bigint, integer, index, pgTable, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
 import { eventOrigin, joinSource, memberEvent } from './enums.ts'
 
@@ -21,10 +20,10 @@ export const memberEvents = pgTable(
     messageId: integer('message_id'),
   },
   (t) => [
-    // An event per chat_member update, and per user of a service message: two changes in one
-    // second (a ban and an unban, a quick rejoin) are distinct events, and a replay is the same.
-    uniqueIndex('member_events_update_idx').on(t.chatId, t.userId, t.updateId, t.date).where(sql`origin = 'chat_member'`),
-    uniqueIndex('member_events_message_idx').on(t.chatId, t.userId, t.messageId, t.date).where(sql`origin = 'service_message'`),
+    // No unique key: an event is one per chat_member update, or per user of a service message (two
+    // changes in one second are two events), and the writer looks for it before inserting, under
+    // the chat's lock (bot/ingest/write-events.ts). TimescaleDB refuses a new unique index on a
+    // hypertable once compression is on, so the key could not change on such installs.
     index('member_events_chat_date_idx').on(t.chatId, t.date),
   ],
 )

@@ -42,6 +42,9 @@ export const reactionCounts = pgTable(
     date: timestamp('date', { withTimezone: true }).notNull(),
     reactions: jsonb('reactions').$type<{ key: string; count: number }[]>().notNull(),
     total: integer('total').notNull(),
+    // The update these values came in: of two in one second the later one's stand, and a replay of
+    // an earlier one changes nothing. 0 in rows stored before migration 0009: they stand for their second.
+    updateId: bigint('update_id', { mode: 'number' }).notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.chatId, t.messageId] })],
 )

@@ -100,14 +100,14 @@ describe('tables changed by hand since they were migrated', () => {
     const db = await createTestDatabase('setup_drift')
     try {
       await migrateDatabase(db.sql)
-      await db.sql`DROP INDEX member_events_update_idx`
+      await db.sql`DROP INDEX reaction_events_update_idx`
       await db.sql`ALTER TABLE users RENAME COLUMN username TO handle`
       const calls = api.calls.length
       const { code, output } = await runBot(db.url)
       expect(code).toBe(1)
       const fatal = output.trim().split('\n').filter((line) => line.includes('"level":60'))
       expect(fatal).toHaveLength(1)
-      expect(fatal[0]).toContain('member_events: no unique key on (chat_id, user_id, update_id, date)')
+      expect(fatal[0]).toContain('reaction_events: no unique key on (update_id, date)')
       expect(fatal[0]).toContain('users: no column username')
       expect(api.calls.slice(calls).map((c) => c.method)).not.toContain('getUpdates')
     } finally {

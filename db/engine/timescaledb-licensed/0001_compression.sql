@@ -8,6 +8,6 @@ ALTER TABLE reaction_events SET (timescaledb.compress, timescaledb.compress_segm
 --> statement-breakpoint
 SELECT add_compression_policy('reaction_events', INTERVAL '30 days', if_not_exists => TRUE);
 --> statement-breakpoint
-ALTER TABLE member_events SET (timescaledb.compress, timescaledb.compress_segmentby = 'chat_id', timescaledb.compress_orderby = 'date DESC, user_id, update_id, message_id');
+ALTER TABLE member_events SET (timescaledb.compress, timescaledb.compress_segmentby = 'chat_id', timescaledb.compress_orderby = 'date DESC, user_id, direction');
 --> statement-breakpoint
 SELECT add_compression_policy('member_events', INTERVAL '30 days', if_not_exists => TRUE);
