@@ -9,8 +9,9 @@ const redisUrl = z
 
 const httpUrl = z
   .string()
-  .refine((v) => /^https?:\/\/[^/]+/.test(v) && URL.canParse(v), {
-    message: 'must be an http:// or https:// URL such as https://api.telegram.org',
+  // Method paths are appended to it: a query or fragment would swallow them.
+  .refine((v) => /^https?:\/\/[^/?#]+[^?#]*$/.test(v) && URL.canParse(v), {
+    message: 'must be an http:// or https:// URL without a ?query or #fragment, such as https://api.telegram.org',
   })
   .transform((v) => v.replace(/\/+$/, ''))
 
@@ -61,7 +62,8 @@ export class ConfigError extends Error {}
 
 /** Parses the environment once; every problem becomes one line of the error message. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''))
+  // Blank counts as unset: `VAR= ` in an env file is no value.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''))
   const parsed = envSchema.safeParse(cleaned)
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'} ${issue.message}`)

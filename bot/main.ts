@@ -39,7 +39,9 @@ async function main(): Promise<void> {
     }
     throw error
   }
-  const log = createLogger(config.logLevel, { secrets: [tokenSecret(config.botToken)] })
+  // A proxy's password in TELEGRAM_API_ROOT would show in the request URLs of network errors.
+  const apiRootPassword = decodeURIComponent(new URL(config.apiRoot).password) || undefined
+  const log = createLogger(config.logLevel, { secrets: [tokenSecret(config.botToken), apiRootPassword] })
   releaseClosedTerminalsAtExit()
   const missingFixes = missingDriverFixes()
   if (missingFixes.length > 0) {
@@ -48,7 +50,11 @@ async function main(): Promise<void> {
   }
   const stopping = new AbortController()
   let polling: Polling | undefined
+  // The database while it is being set up, too: a stop then waits for it, to stop an embedded
+  // server that was starting rather than leave it running.
+  let starting: Promise<StartedDatabase> | undefined
   let database: StartedDatabase | undefined
+  let memoWarmer: { stop(): void } | undefined
   let writer: BatchWriter | undefined
   let bot: Bot<BotContext> | undefined
   let redis: Redis | undefined
@@ -68,8 +74,10 @@ async function main(): Promise<void> {
       await polling?.stop()
       await writer?.close()
       if (polling && bot && confirm) await confirmOffset(bot.api, polling.tracker.nextOffset, log)
-      await database?.close()
-      await database?.stopEmbedded()
+      memoWarmer?.stop()
+      const db = database ?? (await starting?.catch(() => undefined))
+      await db?.close()
+      await db?.stopEmbedded()
       await chartRenderer().close()
       redis?.disconnect()
       clearTimeout(forced)
@@ -85,12 +93,15 @@ async function main(): Promise<void> {
 
   const botInfo = await fetchBotInfo(config, log)
   try {
-    database = await startDatabase(config, log, stopping.signal)
+    starting = startDatabase(config, log, stopping.signal)
+    database = await starting
   } catch (error) {
+    if (stopping.signal.aborted) return
     if (!(error instanceof DatabaseSetupError)) throw error
     log.fatal(error.message)
     process.exit(1)
   }
+  if (stopping.signal.aborted) return
   log.info({ engine: database.migration.engine }, 'storage engine')
   redis = config.redisUrl ? createRedis(config.redisUrl, log) : undefined
   // A failed connect is logged by the client, which keeps retrying; meanwhile memory serves.
@@ -135,7 +146,7 @@ async function main(): Promise<void> {
   const handledUpTo = await loadWatermark(database.sql, config.botId)
   log.info({ bot: bot.botInfo.username, handledUpTo }, 'polling for updates')
   polling = startPolling(bot, writer, log, handledUpTo)
-  startMemoWarmer(database.sql, log)
+  memoWarmer = startMemoWarmer(database.sql, log)
   chartRenderer().warmUp().catch((error: unknown) => log.error({ err: error }, 'the chart thread did not start; charts will be retried on demand'))
   resumeZoneChanges(database.sql).then(
     ({ resumed, cleaned }) => {
@@ -155,6 +166,11 @@ async function main(): Promise<void> {
         // Telegram ended this poll for another process's (most often a newer one): this one gives way.
         log.fatal({ description: error.description }, 'another process polls with this bot token (or a webhook was set); stopping and leaving the updates to it')
         void shutdown('conflict', 1, false)
+        return
+      }
+      if (error instanceof GrammyError && error.error_code === 401) {
+        log.fatal('Telegram rejected BOT_TOKEN (401 Unauthorized) while polling: the token was revoked or changed; set the new one from @BotFather')
+        void shutdown('token-rejected', 1, false)
         return
       }
       log.fatal({ err: error }, 'polling stopped with an error')

@@ -1,5 +1,6 @@
 import { connectDatabase, type Database } from '../db/client.ts'
-import { DataDirError, startEmbeddedPostgres } from '../db/embedded.ts'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { DataDirError, startEmbeddedPostgres, type EmbeddedDatabase } from '../db/embedded.ts'
 import { migrateDatabase, type MigrationResult } from '../db/migrate.ts'
 import { probePostgres } from '../db/probe.ts'
 import { schemaProblems } from './ingest/schema-check.ts'
@@ -14,11 +15,30 @@ export interface StartedDatabase extends Database {
 /** The database refuses this bot for good (a wrong name, password or right): waiting will not help. */
 export class DatabaseSetupError extends Error {}
 
-/** Connects (starting the embedded server when DATABASE_URL is unset) and migrates, retrying while the server is down. */
+/** The start was stopped (`signal`) before the database was ready; an embedded server started meanwhile is stopped. */
+export class StartStopped extends Error {}
+
+/**
+ * Connects (starting the embedded server when DATABASE_URL is unset) and migrates, retrying while
+ * the server is down, until `signal` says the bot is stopping.
+ */
 export async function startDatabase(config: Config, log: Logger, signal: AbortSignal): Promise<StartedDatabase> {
   const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.dataDir, log).catch((error: unknown) => {
     throw error instanceof DataDirError ? new DatabaseSetupError(`DATA_DIR: ${error.message}`) : error
   })
+  try {
+    return await connectAndMigrate(config, log, signal, embedded)
+  } catch (error) {
+    if (signal.aborted) {
+      await embedded?.stop().catch(() => {})
+      throw new StartStopped('stopped while the database was being set up')
+    }
+    throw error
+  }
+}
+
+async function connectAndMigrate(config: Config, log: Logger, signal: AbortSignal, embedded: EmbeddedDatabase | undefined): Promise<StartedDatabase> {
+  if (signal.aborted) throw new StartStopped()
   const url = config.databaseUrl ?? embedded!.url
   // Something else on that port (a typo, another service) would leave the driver waiting 30 s
   // per attempt, or reconnecting without pause, with nothing said.
@@ -31,7 +51,7 @@ export async function startDatabase(config: Config, log: Logger, signal: AbortSi
     }
     if (answer === 'silent') {
       log.error({ attempt, retryInMs: delay }, `what listens on ${target!.host}:${target!.port} took the connection but said nothing for 2 s, as PostgreSQL never does (is DATABASE_URL's port right?); retrying`)
-      await new Promise((r) => setTimeout(r, delay))
+      await wait(delay, signal)
       delay = Math.min(delay * 2, 30_000)
       continue
     }
@@ -47,6 +67,10 @@ export async function startDatabase(config: Config, log: Logger, signal: AbortSi
         await embedded?.stop().catch(() => {})
         throw new DatabaseSetupError(`the database's tables differ from what this release writes (restore them, or migrate a new database): ${problems.join('; ')}`)
       }
+      if (signal.aborted) {
+        await database.close().catch(() => {})
+        throw new StartStopped()
+      }
       return { ...database, migration, stopEmbedded: () => embedded?.stop() ?? Promise.resolve() }
     } catch (error) {
       if (error instanceof DatabaseSetupError) throw error
@@ -60,10 +84,16 @@ export async function startDatabase(config: Config, log: Logger, signal: AbortSi
       // A migration that fails on a reachable server is a bug, not an outage.
       if (kind === 'bug') throw error
       log.error({ err: error, attempt, retryInMs: delay }, 'database is unreachable; retrying')
-      await new Promise((r) => setTimeout(r, delay))
+      await wait(delay, signal)
       delay = Math.min(delay * 2, 30_000)
     }
   }
+}
+
+/** Waits `ms`, or throws StartStopped as soon as `signal` says the bot is stopping. */
+async function wait(ms: number, signal: AbortSignal): Promise<void> {
+  await sleep(ms, undefined, { signal }).catch(() => {})
+  if (signal.aborted) throw new StartStopped()
 }
 
 /**

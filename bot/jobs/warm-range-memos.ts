@@ -34,13 +34,15 @@ export async function warmRangeMemos(sql: Sql, log: Logger, now: () => Date = ()
 /** Runs warmRangeMemos now and then every `everyMs`, one run at a time; errors are logged. */
 export function startMemoWarmer(sql: Sql, log: Logger, everyMs = 10 * 60_000): { stop(): void } {
   let running = false
+  let stopped = false
   const run = async () => {
     if (running) return
     running = true
     try {
       await warmRangeMemos(sql, log)
     } catch (error) {
-      log.warn({ err: error }, 'could not warm the range memos; commands will build them on demand')
+      // After a stop the database is closed under it: nothing to say.
+      if (!stopped) log.warn({ err: error }, 'could not warm the range memos; commands will build them on demand')
     } finally {
       running = false
     }
@@ -48,5 +50,10 @@ export function startMemoWarmer(sql: Sql, log: Logger, everyMs = 10 * 60_000): {
   const timer = setInterval(() => void run(), everyMs)
   timer.unref()
   void run()
-  return { stop: () => clearInterval(timer) }
+  return {
+    stop: () => {
+      stopped = true
+      clearInterval(timer)
+    },
+  }
 }

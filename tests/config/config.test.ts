@@ -43,6 +43,9 @@ describe('loadConfig', () => {
     ['REDIS_URL', 'a bare host', { ...GOOD, REDIS_URL: 'cache:6379' }],
     ['TELEGRAM_API_ROOT', 'without a scheme', { ...GOOD, TELEGRAM_API_ROOT: 'api.telegram.org' }],
     ['TELEGRAM_API_ROOT', 'ftp://', { ...GOOD, TELEGRAM_API_ROOT: 'ftp://api.telegram.org' }],
+    // Method paths are appended: they would land in the query or the fragment.
+    ['TELEGRAM_API_ROOT', 'with a query', { ...GOOD, TELEGRAM_API_ROOT: 'http://127.0.0.1:8081/?a' }],
+    ['TELEGRAM_API_ROOT', 'with a fragment', { ...GOOD, TELEGRAM_API_ROOT: 'http://127.0.0.1:8081/#x' }],
     ['LOG_LEVEL', 'verbose', { ...GOOD, LOG_LEVEL: 'verbose' }],
     ['BATCH_MAX_ROWS', 'not a number', { ...GOOD, BATCH_MAX_ROWS: 'lots' }],
     ['BATCH_MAX_DELAY_MS', 'negative', { ...GOOD, BATCH_MAX_DELAY_MS: '-5' }],
@@ -50,7 +53,6 @@ describe('loadConfig', () => {
     ['NO_ADMIN_WARNING', 'not a boolean', { ...GOOD, NO_ADMIN_WARNING: 'maybe' }],
     ['BATCH_MAX_ROWS', 'in hex', { ...GOOD, BATCH_MAX_ROWS: '0x10' }],
     ['BATCH_MAX_ROWS', 'with an exponent', { ...GOOD, BATCH_MAX_ROWS: '1e3' }],
-    ['BATCH_MAX_ROWS', 'blank', { ...GOOD, BATCH_MAX_ROWS: '  ' }],
     ['BATCH_MAX_ROWS', 'over its most', { ...GOOD, BATCH_MAX_ROWS: '100001' }],
     ['COOLDOWN_USER_SECONDS', 'a fraction', { ...GOOD, COOLDOWN_USER_SECONDS: '1.5' }],
   ])('%s %s → ConfigError with one line naming the variable', (variable, _case, env) => {
@@ -62,6 +64,10 @@ describe('loadConfig', () => {
     if ('BOT_TOKEN' in env && env.BOT_TOKEN) expect(error.message).not.toContain(env.BOT_TOKEN.split(':').pop())
   })
 
+  it('a blank variable counts as unset, as an empty one does', () => {
+    expect(loadConfig({ ...GOOD, BATCH_MAX_ROWS: '  ', DATA_DIR: ' ', LOG_LEVEL: '\t' })).toMatchObject({ batchMaxRows: 5000, dataDir: './data', logLevel: 'info' })
+  })
+
   it("a malformed BOT_TOKEN is told the format @BotFather gives, not an example like the README's placeholder", () => {
     for (const token of ['123456:ABC-your-token', '123456789:AAHdq', 'AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw']) {
       expect(configError({ BOT_TOKEN: token }).message).toBe('BOT_TOKEN does not look like a bot token; @BotFather gives it as <bot id>:<35 letters, digits, - or _>')
@@ -71,7 +77,7 @@ describe('loadConfig', () => {
   })
 
   it('a number out of range or not whole says the range', () => {
-    for (const value of ['0x10', '1e3', '  ', '100001', '-1']) {
+    for (const value of ['0x10', '1e3', '100001', '-1']) {
       expect(configError({ ...GOOD, BATCH_MAX_ROWS: value }).message).toBe('BATCH_MAX_ROWS must be a whole number from 1 to 100,000')
     }
     expect(loadConfig({ ...GOOD, BATCH_MAX_ROWS: ' 100000 ' }).batchMaxRows).toBe(100_000)

@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { chmod, cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
+import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import net from 'node:net'
 import path from 'node:path'
@@ -127,6 +127,34 @@ describe('the bot without DATABASE_URL', () => {
       await rm(scratch, { recursive: true, force: true })
     }
   }, 300_000)
+
+  it.runIf(!asRootWithoutPostgresUser)('a stop while the embedded server is starting stops it too, and leaves no lease behind', async () => {
+    const { scratch, dataDir } = await scratchDataDir('tg-early-stop-')
+    try {
+      // Initialised once, so that the run below gets to starting the server quickly.
+      await (await startEmbeddedPostgres(dataDir)).stop()
+      const child = spawn(process.execPath, ['--import', 'tsx', 'bot/main.ts'], {
+        env: { PATH: process.env.PATH, BOT_TOKEN: '123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', TELEGRAM_API_ROOT: 'http://127.0.0.1:9', DATA_DIR: dataDir, LOG_LEVEL: 'info' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+      let output = ''
+      child.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString() })
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
+      const pidFile = path.join(dataDir, 'postgres', 'postmaster.pid')
+      const until = Date.now() + 60_000
+      while (!existsSync(pidFile) && Date.now() < until) await new Promise((r) => setTimeout(r, 5))
+      expect(existsSync(pidFile)).toBe(true)
+      child.kill('SIGINT')
+      expect(await exited).toBe(0)
+      expect(output).toContain('"msg":"stopped"')
+      expect(existsSync(pidFile)).toBe(false)
+      expect(await readdir(path.join(dataDir, 'running'))).toEqual([])
+    } finally {
+      const pidFile = path.join(dataDir, 'postgres', 'postmaster.pid')
+      if (existsSync(pidFile)) spawnSync('sh', ['-c', `kill -INT "$(head -1 '${pidFile}')"`])
+      await rm(scratch, { recursive: true, force: true })
+    }
+  }, 120_000)
 
   it.runIf(!asRootWithoutPostgresUser)('a run that reused the server leaves it running while another bot process still uses it', async () => {
     const { scratch, dataDir } = await scratchDataDir('tg-shared-')
