@@ -52,3 +52,12 @@ export function hiddenForms(secrets: readonly (string | undefined)[]): string[] 
 
 /** The secret part of a bot token (after the colon; the bot's id before it is public). */
 export const tokenSecret = (botToken: string): string => botToken.slice(botToken.indexOf(':') + 1)
+
+/**
+ * What the bot's logs must never show: the token's secret part, and the password of a proxy given
+ * in TELEGRAM_API_ROOT (it would show in the request URLs of network errors).
+ */
+export function configSecrets(config: { botToken: string; apiRoot: string }): (string | undefined)[] {
+  const password = decodeURIComponent(new URL(config.apiRoot).password)
+  return [tokenSecret(config.botToken), password || undefined]
+}

@@ -4,7 +4,7 @@ import { Api, GrammyError, HttpError, type Bot } from 'grammy'
 import type { UserFromGetMe } from 'grammy/types'
 import type { BotContext } from './context.ts'
 import { ConfigError, loadConfig, type Config } from './config.ts'
-import { createLogger, hiddenForms, redact, tokenSecret, type Logger } from './logger.ts'
+import { configSecrets, createLogger, hiddenForms, redact, tokenSecret, type Logger } from './logger.ts'
 import { createBot } from './create-bot.ts'
 import { BatchWriter } from './ingest/batch-writer.ts'
 import { startPolling, type Polling } from './polling/run-polling.ts'
@@ -39,9 +39,7 @@ async function main(): Promise<void> {
     }
     throw error
   }
-  // A proxy's password in TELEGRAM_API_ROOT would show in the request URLs of network errors.
-  const apiRootPassword = decodeURIComponent(new URL(config.apiRoot).password) || undefined
-  const log = createLogger(config.logLevel, { secrets: [tokenSecret(config.botToken), apiRootPassword] })
+  const log = createLogger(config.logLevel, { secrets: configSecrets(config) })
   releaseClosedTerminalsAtExit()
   const missingFixes = missingDriverFixes()
   if (missingFixes.length > 0) {

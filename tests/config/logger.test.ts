@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { hiddenForms, redact, tokenSecret } from '../../bot/logger.ts'
+import { configSecrets, hiddenForms, redact, tokenSecret } from '../../bot/logger.ts'
 
 describe('secrets in log lines', () => {
   it('are hidden as they are, JSON-escaped and URL-encoded, and nothing else is', () => {
@@ -24,6 +24,15 @@ describe('secrets in log lines', () => {
 })
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+
+describe("the configuration's secrets", () => {
+  it("are the token's secret part and a proxy's password in TELEGRAM_API_ROOT, decoded as it is sent", () => {
+    expect(configSecrets({ botToken: '123456:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw', apiRoot: 'http://user:p%40ss-word@127.0.0.1:8081' }))
+      .toEqual(['AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw', 'p@ss-word'])
+    expect(configSecrets({ botToken: '123456:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw', apiRoot: 'https://api.telegram.org' }))
+      .toEqual(['AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw', undefined])
+  })
+})
 
 describe('a logger with secrets to hide', () => {
   it('writes every line, hidden, before the process exits, even to a reader that lags (as a container log pipe may)', async () => {
