@@ -202,6 +202,11 @@ const OLD_EDIT_SECONDS = 28 * 86_400
 
 /** The edits `unique` (in key order), written where `bounds` holds of their messages (`m`). */
 function editStatement(tx: TransactionSql, unique: readonly EditRow[], bounds: Statement): Statement {
+  // The message's figures follow its newest edit: of two in one second the later update's, also
+  // when the earlier one comes in a later batch (the stored edits say, looked up on such a tie only).
+  const newestWins = tx`(m.last_edit_date IS NULL OR to_timestamp(n.edit_date) > m.last_edit_date
+    OR (to_timestamp(n.edit_date) = m.last_edit_date AND NOT EXISTS (SELECT 1 FROM message_edits e
+      WHERE e.chat_id = n.chat_id AND e.message_id = n.message_id AND (e.edit_date, e.update_id) > (to_timestamp(n.edit_date), n.update_id))))`
   return tx`
     WITH input AS (
       SELECT * FROM unnest(${column(tx, unique, 'int8', (e) => e.chatId)}::int8[], ${column(tx, unique, 'int4', (e) => e.messageId)}::int4[],
@@ -220,17 +225,16 @@ function editStatement(tx: TransactionSql, unique: readonly EditRow[], bounds: S
     ), counted AS (
       SELECT chat_id, message_id, count(*)::int AS n FROM inserted GROUP BY chat_id, message_id
     ), newest AS (
-      -- Of two edits in one second, the later update's.
       SELECT DISTINCT ON (chat_id, message_id) * FROM input ORDER BY chat_id, message_id, edit_date DESC, update_id DESC
     )
     UPDATE messages m SET
       edit_count = m.edit_count + c.n,
       last_edit_date = GREATEST(m.last_edit_date, to_timestamp(n.edit_date)),
-      kind = CASE WHEN m.last_edit_date IS NULL OR to_timestamp(n.edit_date) >= m.last_edit_date THEN n.kind::message_kind ELSE m.kind END,
-      text_length = CASE WHEN m.last_edit_date IS NULL OR to_timestamp(n.edit_date) >= m.last_edit_date THEN n.text_length ELSE m.text_length END,
-      link_count = CASE WHEN m.last_edit_date IS NULL OR to_timestamp(n.edit_date) >= m.last_edit_date THEN n.links ELSE m.link_count END,
-      mention_count = CASE WHEN m.last_edit_date IS NULL OR to_timestamp(n.edit_date) >= m.last_edit_date THEN n.mentions ELSE m.mention_count END,
-      hashtag_count = CASE WHEN m.last_edit_date IS NULL OR to_timestamp(n.edit_date) >= m.last_edit_date THEN n.hashtags ELSE m.hashtag_count END
+      kind = CASE WHEN ${newestWins} THEN n.kind::message_kind ELSE m.kind END,
+      text_length = CASE WHEN ${newestWins} THEN n.text_length ELSE m.text_length END,
+      link_count = CASE WHEN ${newestWins} THEN n.links ELSE m.link_count END,
+      mention_count = CASE WHEN ${newestWins} THEN n.mentions ELSE m.mention_count END,
+      hashtag_count = CASE WHEN ${newestWins} THEN n.hashtags ELSE m.hashtag_count END
     FROM counted c JOIN newest n USING (chat_id, message_id)
     WHERE m.chat_id = c.chat_id AND m.message_id = c.message_id AND m.date = to_timestamp(n.date)
       AND ${bounds}`

@@ -119,6 +119,15 @@ describe('two edits in one second', () => {
     await writeSplitAndReplay([original, edit('second'), edit('the third text')], split)
     expect(await stored()).toEqual({ edit_count: 2, text_length: 'the third text'.length, edit_rows: 2 })
   })
+  it('the later update\'s figures stay when the earlier edit of the second comes in a later batch', async () => {
+    const earlier = edit('second')
+    const later = edit('the third text')
+    await write([original, later])
+    await write([earlier])
+    await write([earlier, later])
+    expect(await stored()).toEqual({ edit_count: 2, text_length: 'the third text'.length, edit_rows: 2 })
+  })
+
   it('an edit stored before migration 0009 (update id 0) is not counted again when replayed', async () => {
     const first = edit('second')
     await write([original, first])
