@@ -58,6 +58,12 @@ export const tokenSecret = (botToken: string): string => botToken.slice(botToken
  * in TELEGRAM_API_ROOT (it would show in the request URLs of network errors).
  */
 export function configSecrets(config: { botToken: string; apiRoot: string }): (string | undefined)[] {
-  const password = decodeURIComponent(new URL(config.apiRoot).password)
-  return [tokenSecret(config.botToken), password || undefined]
+  const written = new URL(config.apiRoot).password
+  let decoded = written
+  try {
+    decoded = decodeURIComponent(written)
+  } catch {
+    // A stray % is sent as written.
+  }
+  return [tokenSecret(config.botToken), written || undefined, decoded !== written ? decoded : undefined]
 }

@@ -87,6 +87,8 @@ async function main(): Promise<void> {
     }
   }
   // SIGHUP: the terminal was closed; its writes now fail (EIO) and are dropped by the logger.
+  // (`nohup` cannot keep the bot running through it: Node resets an ignored SIGHUP at start, so
+  // without this handler the bot would be killed mid-batch instead.)
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(signal))
 
   const botInfo = await fetchBotInfo(config, log)
@@ -123,8 +125,8 @@ async function main(): Promise<void> {
     log,
     warnWithoutAdmin: config.warnWithoutAdmin,
     analytics: { store, answerCache, cooldowns: config.cooldowns },
+    botInfo,
   })
-  if (botInfo) bot.botInfo = botInfo
   // Telegram may be unreachable for a while (network not up yet): keep trying, except on a bad token.
   // getMe is called here rather than through bot.init(), which retries network errors itself,
   // silently and for ever: a wrong TELEGRAM_API_ROOT or no network would go unsaid.
@@ -134,14 +136,26 @@ async function main(): Promise<void> {
       await bot.api.deleteWebhook()
       break
     } catch (error) {
-      exitIfTokenRejected(error, log)
       if (stopping.signal.aborted) return
+      if (isTokenRejected(error)) {
+        log.fatal(TOKEN_REJECTED)
+        // Through the stop: the database is set up by now, and an embedded server is stopped too.
+        void shutdown('token-rejected', 1, false)
+        return
+      }
       log.error({ err: error, apiRoot: config.apiRoot, retryInMs: delay }, 'cannot reach the Bot API; retrying')
       await new Promise((r) => setTimeout(r, delay))
     }
   }
+  // A stop during any of these awaits has closed the database: nothing more starts.
+  if (stopping.signal.aborted) return
   await registerCommands(bot.api, log)
-  const handledUpTo = await loadWatermark(database.sql, config.botId)
+  if (stopping.signal.aborted) return
+  const handledUpTo = await loadWatermark(database.sql, config.botId).catch((error: unknown) => {
+    if (stopping.signal.aborted) return undefined
+    throw error
+  })
+  if (handledUpTo === undefined || stopping.signal.aborted) return
   log.info({ bot: bot.botInfo.username, handledUpTo }, 'polling for updates')
   polling = startPolling(bot, writer, log, handledUpTo)
   memoWarmer = startMemoWarmer(database.sql, log)
@@ -186,7 +200,10 @@ async function fetchBotInfo(config: Config, log: Logger): Promise<UserFromGetMe 
   try {
     return await new Api(config.botToken, { apiRoot: config.apiRoot, timeoutSeconds: 5 }).getMe()
   } catch (error) {
-    exitIfTokenRejected(error, log)
+    if (isTokenRejected(error)) {
+      log.fatal(TOKEN_REJECTED)
+      process.exit(1)
+    }
     // The reason alone: the retries after setup log the whole error if it lasts.
     const reason = error instanceof HttpError ? error.error : error
     log.warn({ apiRoot: config.apiRoot, reason: reason instanceof Error ? reason.message : String(reason) },
@@ -195,12 +212,9 @@ async function fetchBotInfo(config: Config, log: Logger): Promise<UserFromGetMe 
   }
 }
 
-function exitIfTokenRejected(error: unknown, log: Logger): void {
-  if (error instanceof GrammyError && error.error_code === 401) {
-    log.fatal('Telegram rejected BOT_TOKEN (401 Unauthorized); check the token with @BotFather')
-    process.exit(1)
-  }
-}
+const isTokenRejected = (error: unknown): boolean => error instanceof GrammyError && error.error_code === 401
+const TOKEN_REJECTED = 'Telegram rejected BOT_TOKEN (401 Unauthorized); check the token with @BotFather'
+
 
 /**
  * Node 20 aborts at exit when it cannot restore the settings of a terminal closed meanwhile

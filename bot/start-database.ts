@@ -16,7 +16,7 @@ export interface StartedDatabase extends Database {
 export class DatabaseSetupError extends Error {}
 
 /** The start was stopped (`signal`) before the database was ready; an embedded server started meanwhile is stopped. */
-export class StartStopped extends Error {}
+class StartStopped extends Error {}
 
 /**
  * Connects (starting the embedded server when DATABASE_URL is unset) and migrates, retrying while
@@ -67,9 +67,10 @@ async function connectAndMigrate(config: Config, log: Logger, signal: AbortSigna
         await embedded?.stop().catch(() => {})
         throw new DatabaseSetupError(`the database's tables differ from what this release writes (restore them, or migrate a new database): ${problems.join('; ')}`)
       }
-      if (signal.aborted) {
-        await database.close().catch(() => {})
-        throw new StartStopped()
+      if (signal.aborted) throw new StartStopped()
+      const [kept] = await database.sql<{ kept: boolean }[]>`SELECT to_regclass('member_events_natural_idx') IS NOT NULL AS kept`
+      if (kept?.kept) {
+        log.warn('member_events keeps its unique key on (chat_id, user_id, direction, date), which TimescaleDB would not drop while compression is on (migration 0009): two changes of one member in one second are kept as one event')
       }
       return { ...database, migration, stopEmbedded: () => embedded?.stop() ?? Promise.resolve() }
     } catch (error) {

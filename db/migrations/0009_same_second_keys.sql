@@ -6,14 +6,14 @@
 -- member_events loses its unique key on (chat, user, direction, date), which made a ban and an
 -- unban, or a quick rejoin, in one second one event: the writer now looks an event up by its
 -- update or service message under the chat's lock. TimescaleDB refuses changes to the indexes of
--- a hypertable with compression on in some versions: there the old key stays, and with it the old
--- behaviour (the writer's ON CONFLICT DO NOTHING keeps such a second's first event), rather than
--- stopping the start.
+-- a hypertable with compression on in some versions (feature_not_supported): there the old key
+-- stays, and with it the old behaviour (the writer's ON CONFLICT DO NOTHING keeps such a second's
+-- first event), rather than stopping the start; the bot warns of it at every start.
 DO $$
 BEGIN
   DROP INDEX IF EXISTS "member_events_natural_idx";
-EXCEPTION WHEN OTHERS THEN
-  RAISE WARNING 'member_events keeps its unique key on (chat_id, user_id, direction, date): %', SQLERRM;
+EXCEPTION WHEN feature_not_supported THEN
+  NULL;
 END $$;--> statement-breakpoint
 DROP INDEX "bot_membership_events_update_idx";--> statement-breakpoint
 ALTER TABLE "message_edits" ADD COLUMN "update_id" bigint DEFAULT 0 NOT NULL;--> statement-breakpoint

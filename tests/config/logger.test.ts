@@ -28,9 +28,12 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 describe("the configuration's secrets", () => {
   it("are the token's secret part and a proxy's password in TELEGRAM_API_ROOT, decoded as it is sent", () => {
     expect(configSecrets({ botToken: '123456:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw', apiRoot: 'http://user:p%40ss-word@127.0.0.1:8081' }))
-      .toEqual(['AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw', 'p@ss-word'])
+      .toEqual(['AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw', 'p%40ss-word', 'p@ss-word'])
+    // A stray % cannot be decoded: it is hidden as written, and nothing throws.
+    expect(configSecrets({ botToken: '123456:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw', apiRoot: 'http://user:p%zz-word@127.0.0.1:8081' }))
+      .toEqual(['AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw', 'p%zz-word', undefined])
     expect(configSecrets({ botToken: '123456:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw', apiRoot: 'https://api.telegram.org' }))
-      .toEqual(['AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw', undefined])
+      .toEqual(['AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw', undefined, undefined])
   })
 })
 

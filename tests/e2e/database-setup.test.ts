@@ -84,6 +84,21 @@ describe('a database that refuses the bot', () => {
     }
   })
 
+  it('a port that takes the connection and closes it without a word (a forwarder whose server is down): retried, not refused', async () => {
+    const forwarder = net.createServer((socket) => socket.end())
+    await new Promise<void>((r) => forwarder.listen(0, '127.0.0.1', r))
+    const port = (forwarder.address() as net.AddressInfo).port
+    try {
+      const { code, output } = await runBotUntilExit({ BOT_TOKEN: api.token, DATABASE_URL: `postgres://127.0.0.1:${port}/analytics`, TELEGRAM_API_ROOT: api.apiRoot }, 5_000)
+      // Still running after 5 s: the driver's own connect timeout comes before its first retry line.
+      expect(code).toBe(null)
+      expect(output).not.toContain('does not speak PostgreSQL')
+      expect(output).not.toContain('"level":60')
+    } finally {
+      forwarder.close()
+    }
+  })
+
   it('a role that may not create tables: says so once and exits 1 instead of retrying as if the server were down', async () => {
     const url = new URL(withDatabase(ADMIN_URL, closedDb))
     url.username = role
@@ -95,6 +110,20 @@ describe('a database that refuses the bot', () => {
 })
 
 describe('tables changed by hand since they were migrated', () => {
+  it("member_events' old unique key, where migration 0009 could not drop it: warned of at start, and the bot runs", async () => {
+    const db = await createTestDatabase('setup_old_key')
+    try {
+      await migrateDatabase(db.sql)
+      await db.sql`CREATE UNIQUE INDEX member_events_natural_idx ON member_events (chat_id, user_id, direction, date)`
+      const { code, output } = await runBotUntilExit({ BOT_TOKEN: api.token, DATABASE_URL: db.url, TELEGRAM_API_ROOT: api.apiRoot, LOG_LEVEL: 'info' }, 8_000)
+      expect(code).toBe(null)
+      expect(output.split('\n').filter((line) => line.includes('"level":40') && line.includes('member_events keeps its unique key'))).toHaveLength(1)
+      expect(output).toContain('polling for updates')
+    } finally {
+      await db.drop()
+    }
+  })
+
   it('a unique key dropped that only ON CONFLICT DO NOTHING relies on: named at start, exit code 1, nothing fetched', async () => {
     // Without that key a replayed update would be stored twice, and no statement would fail.
     const db = await createTestDatabase('setup_drift')

@@ -156,6 +156,40 @@ describe('the bot without DATABASE_URL', () => {
     }
   }, 120_000)
 
+  // Stopping the embedded server takes a while: long enough for the start, left alone, to carry on
+  // meanwhile into a database the stop has closed (it used to end with a crash and exit code 1).
+  it.runIf(!asRootWithoutPostgresUser)('a stop while the command menu is being registered: nothing more starts, exit code 0', async () => {
+    const { scratch, dataDir } = await scratchDataDir('tg-menu-stop-')
+    const api = await startFakeBotApi()
+    api.on('setMyCommands', async () => {
+      await new Promise((r) => setTimeout(r, 20))
+      return true
+    })
+    try {
+      await (await startEmbeddedPostgres(dataDir)).stop()
+      const child = spawn(process.execPath, ['--import', 'tsx', 'bot/main.ts'], {
+        env: { PATH: process.env.PATH, BOT_TOKEN: api.token, TELEGRAM_API_ROOT: api.apiRoot, DATA_DIR: dataDir, LOG_LEVEL: 'info' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+      let output = ''
+      child.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString() })
+      child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString() })
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
+      await api.waitForCall('setMyCommands', undefined, 60_000)
+      child.kill('SIGTERM')
+      expect(await exited, output).toBe(0)
+      expect(output).toContain('"msg":"stopped"')
+      expect(output).not.toContain('fatal')
+      expect(api.callsTo('getUpdates')).toEqual([])
+      expect(existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false)
+    } finally {
+      const pidFile = path.join(dataDir, 'postgres', 'postmaster.pid')
+      if (existsSync(pidFile)) spawnSync('sh', ['-c', `kill -INT "$(head -1 '${pidFile}')"`])
+      await api.close()
+      await rm(scratch, { recursive: true, force: true })
+    }
+  }, 120_000)
+
   it.runIf(!asRootWithoutPostgresUser)('a run that reused the server leaves it running while another bot process still uses it', async () => {
     const { scratch, dataDir } = await scratchDataDir('tg-shared-')
     const warnings: string[] = []
