@@ -48,8 +48,8 @@ async function main(): Promise<void> {
   }
   const stopping = new AbortController()
   let polling: Polling | undefined
-  // The database while it is being set up, too: a stop then waits for it, to stop an embedded
-  // server that was starting rather than leave it running.
+  // The database while it is being set up, too: a stop then waits for an embedded server that
+  // was starting, to stop it rather than leave it running.
   let starting: Promise<StartedDatabase> | undefined
   let database: StartedDatabase | undefined
   let memoWarmer: { stop(): void } | undefined
@@ -73,7 +73,9 @@ async function main(): Promise<void> {
       await writer?.close()
       if (polling && bot && confirm) await confirmOffset(bot.api, polling.tracker.nextOffset, log)
       memoWarmer?.stop()
-      const db = database ?? (await starting?.catch(() => undefined))
+      // An embedded server that is starting is waited for, to be stopped; a connection to
+      // DATABASE_URL that is being made is not (it can take the driver's 30 s to fail).
+      const db = database ?? (config.databaseUrl ? undefined : await starting?.catch(() => undefined))
       await db?.close()
       await db?.stopEmbedded()
       await chartRenderer().close()
