@@ -274,12 +274,12 @@ export function writeReactionState(tx: TransactionSql, engine: Engine, rows: Upd
         ON CONFLICT (chat_id, message_id) DO UPDATE SET date = excluded.date, reactions = excluded.reactions, total = excluded.total,
           update_id = excluded.update_id
         WHERE s.date < excluded.date OR (s.date = excluded.date AND s.update_id <> 0 AND s.update_id < excluded.update_id)
-        RETURNING chat_id, message_id, date, total
+        RETURNING chat_id, message_id, date, total, update_id
       ), increase AS (
         -- Keyed by the update: a second rise in the same second is another row.
         INSERT INTO reaction_count_changes (chat_id, message_id, date, added, update_id)
-        SELECT u.chat_id, u.message_id, u.date, u.total - COALESCE(p.total, 0), i.update_id
-        FROM up u JOIN input i USING (chat_id, message_id) LEFT JOIN previous p USING (chat_id, message_id)
+        SELECT u.chat_id, u.message_id, u.date, u.total - COALESCE(p.total, 0), u.update_id
+        FROM up u LEFT JOIN previous p USING (chat_id, message_id)
         WHERE u.total > COALESCE(p.total, 0)
         ON CONFLICT DO NOTHING
         RETURNING chat_id, message_id, date, added
