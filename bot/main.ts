@@ -22,6 +22,8 @@ import { missingDriverFixes } from '../db/driver-check.ts'
 import { resumeZoneChanges } from '../db/queries/set-chat-time-zone.ts'
 
 const SHUTDOWN_GRACE_MS = 25_000
+/** What a crash's last line hides once the configuration is read; before that, the token's secret part. */
+let crashSecrets: (string | undefined)[] = []
 /** Longest time without an answer from getUpdates that still counts as healthy (HEALTH_FILE). */
 const HEALTHY_SILENCE_MS = 90_000
 /** How long the stop waits for Telegram to take the last offset (within SHUTDOWN_GRACE_MS). */
@@ -39,7 +41,8 @@ async function main(): Promise<void> {
     }
     throw error
   }
-  const log = createLogger(config.logLevel, { secrets: configSecrets(config) })
+  crashSecrets = configSecrets(config)
+  const log = createLogger(config.logLevel, { secrets: crashSecrets })
   releaseClosedTerminalsAtExit()
   const missingFixes = missingDriverFixes()
   if (missingFixes.length > 0) {
@@ -182,7 +185,7 @@ async function main(): Promise<void> {
         void shutdown('conflict', 1, false)
         return
       }
-      if (error instanceof GrammyError && error.error_code === 401) {
+      if (isTokenRejected(error)) {
         log.fatal('Telegram rejected BOT_TOKEN (401 Unauthorized) while polling: the token was revoked or changed; set the new one from @BotFather')
         void shutdown('token-rejected', 1, false)
         return
@@ -217,7 +220,6 @@ async function fetchBotInfo(config: Config, log: Logger): Promise<UserFromGetMe 
 const isTokenRejected = (error: unknown): boolean => error instanceof GrammyError && error.error_code === 401
 const TOKEN_REJECTED = 'Telegram rejected BOT_TOKEN (401 Unauthorized); check the token with @BotFather'
 
-
 /**
  * Node 20 aborts at exit when it cannot restore the settings of a terminal closed meanwhile
  * (nodejs/node#51519), so a SIGHUP's graceful stop would end in SIGABRT; it skips a closed descriptor.
@@ -244,6 +246,7 @@ async function confirmOffset(api: Api, offset: number, log: Logger): Promise<voi
 main().catch((error) => {
   const text = `fatal: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`
   const token = process.env.BOT_TOKEN
-  process.stderr.write(token ? redact(text, hiddenForms([tokenSecret(token)])) : text)
+  const secrets = crashSecrets.length > 0 ? crashSecrets : [token && tokenSecret(token)]
+  process.stderr.write(redact(text, hiddenForms(secrets)))
   process.exit(1)
 })
