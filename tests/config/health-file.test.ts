@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import net from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 import { ConfigError } from '../../bot/config.ts'
 import { checkHealthFile } from '../../bot/health-file.ts'
+import { closedPort } from '../support/net.ts'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const dir = mkdtempSync(join(tmpdir(), 'health-file-'))
@@ -43,15 +43,6 @@ describe('HEALTH_FILE checked at start', () => {
     for (const [file, why] of cases) expect(problem(file)).toBe(`HEALTH_FILE ${file} cannot be written: ${why}`)
   })
 })
-
-/** A port nothing listens on: one the system just gave out and took back. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer()
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  const { port } = server.address() as net.AddressInfo
-  await new Promise((r) => server.close(r))
-  return port
-}
 
 describe('the bot process with HEALTH_FILE in a missing directory', () => {
   it('exits with code 1 and one Configuration error line, before any database or Telegram work', async () => {

@@ -8,7 +8,7 @@ import postgres from 'postgres'
 import { afterAll, describe, expect, it } from 'vitest'
 import { asPostgresUser, startEmbeddedPostgres } from '../../db/embedded.ts'
 import { startFakeBotApi, type FakeBotApi } from '../support/fake-bot-api.ts'
-import { runBotUntilExit } from '../support/run-bot.ts'
+import { runBotUntilExit, startBot } from '../support/run-bot.ts'
 
 // `npm start` without DATABASE_URL: the bot runs its own PostgreSQL under DATA_DIR.
 // Where root has no postgres user, the embedded server would create one on this host: those
@@ -133,20 +133,14 @@ describe('the bot without DATABASE_URL', () => {
     try {
       // Initialised once, so that the run below gets to starting the server quickly.
       await (await startEmbeddedPostgres(dataDir)).stop()
-      const child = spawn(process.execPath, ['--import', 'tsx', 'bot/main.ts'], {
-        env: { PATH: process.env.PATH, BOT_TOKEN: '123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', TELEGRAM_API_ROOT: 'http://127.0.0.1:9', DATA_DIR: dataDir, LOG_LEVEL: 'info' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      })
-      let output = ''
-      child.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString() })
-      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
+      const { bot, exited, output } = startBot({ BOT_TOKEN: '123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', TELEGRAM_API_ROOT: 'http://127.0.0.1:9', DATA_DIR: dataDir, LOG_LEVEL: 'info' })
       const pidFile = path.join(dataDir, 'postgres', 'postmaster.pid')
       const until = Date.now() + 60_000
       while (!existsSync(pidFile) && Date.now() < until) await new Promise((r) => setTimeout(r, 5))
       expect(existsSync(pidFile)).toBe(true)
-      child.kill('SIGINT')
+      bot.kill('SIGINT')
       expect(await exited).toBe(0)
-      expect(output).toContain('"msg":"stopped"')
+      expect(output()).toContain('"msg":"stopped"')
       expect(existsSync(pidFile)).toBe(false)
       expect(await readdir(path.join(dataDir, 'running'))).toEqual([])
     } finally {
@@ -167,19 +161,12 @@ describe('the bot without DATABASE_URL', () => {
     })
     try {
       await (await startEmbeddedPostgres(dataDir)).stop()
-      const child = spawn(process.execPath, ['--import', 'tsx', 'bot/main.ts'], {
-        env: { PATH: process.env.PATH, BOT_TOKEN: api.token, TELEGRAM_API_ROOT: api.apiRoot, DATA_DIR: dataDir, LOG_LEVEL: 'info' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      })
-      let output = ''
-      child.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString() })
-      child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString() })
-      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
+      const { bot, exited, output } = startBot({ BOT_TOKEN: api.token, TELEGRAM_API_ROOT: api.apiRoot, DATA_DIR: dataDir, LOG_LEVEL: 'info' })
       await api.waitForCall('setMyCommands', undefined, 60_000)
-      child.kill('SIGTERM')
-      expect(await exited, output).toBe(0)
-      expect(output).toContain('"msg":"stopped"')
-      expect(output).not.toContain('fatal')
+      bot.kill('SIGTERM')
+      expect(await exited, output()).toBe(0)
+      expect(output()).toContain('"msg":"stopped"')
+      expect(output()).not.toContain('fatal')
       expect(api.callsTo('getUpdates')).toEqual([])
       expect(existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false)
     } finally {

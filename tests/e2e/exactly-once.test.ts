@@ -5,7 +5,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startFakeBotApi, type FakeBotApi } from '../support/fake-bot-api.ts'
 import type { UpdateInput } from '../support/fake-bot-api-updates.ts'
-import { runBotUntilExit } from '../support/run-bot.ts'
+import { runBotUntilExit, startBot as startBotWith } from '../support/run-bot.ts'
 import { createTestDatabase, type TestDatabase } from '../support/test-db.ts'
 import { createTrafficGenerator, rng } from '../support/synthetic-updates.ts'
 import { group, T0, textMessage, user } from '../ingest/support/updates.ts'
@@ -259,24 +259,19 @@ describe('a token revoked while the bot polls', () => {
   it('is said in one line naming BOT_TOKEN, exit code 1; what was stored stays', async () => {
     const own = await createTestDatabase('e2e_revoked')
     const telegram = await startFakeBotApi()
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bot/main.ts'], {
-      env: { PATH: process.env.PATH, BOT_TOKEN: telegram.token, DATABASE_URL: own.url, TELEGRAM_API_ROOT: telegram.apiRoot, LOG_LEVEL: 'info' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    })
-    let output = ''
-    child.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString() })
+    const { bot, exited, output } = startBotWith({ BOT_TOKEN: telegram.token, DATABASE_URL: own.url, TELEGRAM_API_ROOT: telegram.apiRoot, LOG_LEVEL: 'info' })
     try {
       telegram.pushUpdate({ message: textMessage({ chat: group(-1003400000001, 'Revoked'), messageId: 1, date: T0, from: user(3401, 'Ann'), text: 'one' }) } as never)
       await telegram.waitFor(() => telegram.pending().length === 0 && telegram.confirmedOffset > 0, 60_000, 'the update to be confirmed')
       telegram.failNext('getUpdates', { error_code: 401, description: 'Unauthorized' }, 1000)
-      expect(await exited(child), output).toBe(1)
-      const fatal = output.split('\n').filter((line) => line.includes('"level":60'))
+      expect(await exited, output()).toBe(1)
+      const fatal = output().split('\n').filter((line) => line.includes('"level":60'))
       expect(fatal).toHaveLength(1)
       expect(fatal[0]).toContain('Telegram rejected BOT_TOKEN (401 Unauthorized) while polling')
-      expect(output).not.toContain('could not confirm the last offset')
+      expect(output()).not.toContain('could not confirm the last offset')
       expect(await own.sql`SELECT message_id FROM messages`).toEqual([{ message_id: 1 }])
     } finally {
-      child.kill('SIGKILL')
+      bot.kill('SIGKILL')
       await telegram.close()
       await own.drop()
     }

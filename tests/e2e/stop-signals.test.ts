@@ -1,11 +1,12 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import net from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startFakeBotApi, type FakeBotApi } from '../support/fake-bot-api.ts'
 import { createTestDatabase, type TestDatabase } from '../support/test-db.ts'
+import { closedPort } from '../support/net.ts'
+import { startBot } from '../support/run-bot.ts'
 
 let api: FakeBotApi
 let database: TestDatabase
@@ -19,15 +20,6 @@ afterAll(async () => {
   await database?.drop()
 })
 
-/** A port nothing listens on: one the system just gave out and took back. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer()
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  const { port } = server.address() as net.AddressInfo
-  await new Promise((r) => server.close(r))
-  return port
-}
-
 /** What keeps the bot retrying, and logging, until it is stopped: no database, no Bot API. */
 async function unreachableEnv(): Promise<Record<string, string>> {
   return {
@@ -36,15 +28,6 @@ async function unreachableEnv(): Promise<Record<string, string>> {
     TELEGRAM_API_ROOT: `http://127.0.0.1:${await closedPort()}`,
     LOG_LEVEL: 'info',
   }
-}
-
-function startBot(env: Record<string, string>) {
-  const bot = spawn(process.execPath, ['--import', 'tsx', 'bot/main.ts'], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
-  let output = ''
-  bot.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString() })
-  bot.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString() })
-  const exited = new Promise<number | null>((resolve) => bot.once('exit', resolve))
-  return { bot, exited, output: () => output }
 }
 
 /** The exit code, or 'still running' (the process is then killed) after `ms`. */

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto'
-import { createServer } from 'node:net'
 import { Writable } from 'node:stream'
 import pino from 'pino'
 import { Redis } from 'ioredis'
@@ -7,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Answer, AnswerCache } from '../../bot/answers/answer-cache.ts'
 import { MemoryStore } from '../../bot/answers/kv-store.ts'
 import { createKvStore, FallbackStore } from '../../bot/answers/redis-store.ts'
+import { closedPort } from '../support/net.ts'
 import { createRedis } from '../../bot/redis.ts'
 import { createTestDatabase, type TestDatabase } from '../support/test-db.ts'
 import { Harness } from './support/harness.ts'
@@ -147,14 +147,3 @@ describe('when Redis is unreachable', () => {
     expect(warnings.map((l) => l.msg)).toEqual(['Redis is unreachable; answers and cooldowns use in-process memory until it is back'])
   })
 })
-
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
-}
